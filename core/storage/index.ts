@@ -1,6 +1,5 @@
-import { openMemoryStorage } from './memory';
-import { openSqliteStorage, type SqliteStorageOptions } from './sqlite';
-import { openEtcdStorage, type EtcdStorageOptions } from './etcd';
+import type { SqliteStorageOptions } from './sqlite';
+import type { EtcdStorageOptions } from './etcd';
 import type { Storage } from './types';
 
 export * from './types';
@@ -14,15 +13,18 @@ export interface StorageConfig {
 
 export const STORAGE_BACKENDS = ['sqlite', 'etcd', 'memory'] as const;
 
-/** Open the backend the config names. `dataDir` anchors the default sqlite path. */
+/**
+ * Open the backend the config names. `dataDir` anchors the default sqlite path. Backends are
+ * loaded on demand, so a sqlite start never loads the etcd client.
+ */
 export async function openStorage(config: StorageConfig, dataDir: string): Promise<Storage> {
   switch (config.backend) {
     case 'memory':
-      return openMemoryStorage();
+      return (await import('./memory')).openMemoryStorage();
     case 'sqlite':
-      return openSqliteStorage({ path: `${dataDir}/state.db`, ...config.sqlite });
+      return (await import('./sqlite')).openSqliteStorage({ path: `${dataDir}/state.db`, ...config.sqlite });
     case 'etcd':
-      return openEtcdStorage({ endpoints: ['http://127.0.0.1:2379'], ...config.etcd });
+      return (await import('./etcd')).openEtcdStorage({ endpoints: ['http://127.0.0.1:2379'], ...config.etcd });
     default: {
       const backend: never = config.backend;
       throw new Error(`storage.backend: unknown backend "${String(backend)}" (valid: ${STORAGE_BACKENDS.join(', ')})`);

@@ -1,0 +1,48 @@
+import { ConfigError } from '../config/errors';
+import { pluginsCommand } from './plugins-cmd';
+import { upCommand } from './up';
+
+const USAGE = `Usage: k8ts <command> [flags]
+
+Commands:
+  up        start k8ts (apiserver and every enabled component) on the embedded default
+  plugins   list every hook point with its taps, and every plugin with its options
+
+Run 'k8ts <command> --help' for the flags of a command.
+`;
+
+/** Thrown for bad command lines; printed as one line, exit 2. */
+export class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'up':
+        await upCommand(rest);
+        return;
+      case 'plugins':
+        await pluginsCommand(rest);
+        return;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return;
+      default:
+        throw new UsageError(`unknown command "${command}" (known: up, plugins)`);
+    }
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** One clear line on stderr and a non-zero exit. */
+export function fail(err: unknown): never {
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`k8ts: ${msg.split('\n')[0]}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+}
+
+export { ConfigError };

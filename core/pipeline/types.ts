@@ -1,0 +1,97 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+/** What the apiserver makes of a request's URL and method (Kubernetes' RequestInfo). */
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  /** lower-cased URL path for non-resource requests */
+  path: string;
+  /** get list watch create update patch delete deletecollection, or the HTTP verb for non-resource */
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  parts: string[];
+}
+
+/** Who is calling; filled by authentication plugins. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** One request as it travels the pipeline: HTTP and `server.inject` build the same thing. */
+export interface RequestContext {
+  method: string;
+  /** decoded path without the query */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** the raw body (empty for GET) */
+  body: Buffer;
+  requestInfo: RequestInfo;
+  user?: UserInfo;
+  /** the TLS socket for HTTPS requests (client certificates); undefined for inject and plain HTTP */
+  tlsSocket?: TLSSocket;
+  remoteAddress: string;
+  /** process.hrtime.bigint() when the request arrived */
+  startTime: bigint;
+  /** aborted when the client goes away or the server shuts down */
+  signal: AbortSignal;
+  /** scratch space for plugins, keyed by plugin name */
+  readonly state: Map<string, unknown>;
+  /** `Warning` headers to add to the response (`299 - "msg"`) */
+  readonly warnings: string[];
+  /** true for watches, logs -f and other long-running requests (not counted as in-flight for drain) */
+  longRunning: boolean;
+}
+
+/** Where a streaming response writes its chunks. */
+export interface ResponseSink {
+  /** write a chunk; returns false if the client is gone */
+  write(chunk: string | Buffer): boolean;
+  /** true once the client went away or the server is shutting down */
+  readonly closed: boolean;
+  /** called once when the client goes away or the stream is ended */
+  onClose(cb: () => void): void;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  /** an object is written as JSON; a string or Buffer as is */
+  body?: unknown;
+  /** for chunked streaming responses (watch, logs -f): resolves when the stream is over */
+  stream?: (sink: ResponseSink) => Promise<void>;
+}
+
+/** A handler found by the delegation chain. */
+export type Handler = (ctx: RequestContext) => Promise<ApiResponse>;
+
+/** What `server.inject` takes. */
+export interface InjectRequest {
+  method?: string;
+  /** path with optional query string */
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** receive streamed chunks as they come (watch); otherwise they are collected */
+  onChunk?: (chunk: Buffer) => void;
+  signal?: AbortSignal;
+  remoteAddress?: string;
+}
+
+/** What `server.inject` returns. */
+export interface InjectResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  json<T = unknown>(): T;
+  text(): string;
+}

@@ -1,0 +1,63 @@
+/**
+ * Named stage constants. Every tap that cares about order passes one of these as its tapable
+ * `stage`; lower stages run first, and within one stage taps run in the order plugins were applied
+ * (which is their position in the YAML configuration).
+ */
+
+/** Stages of `apiserver.filter`, the filter chain (lower runs first). */
+export const FilterStage = Object.freeze({
+  /** turn a thrown error into a 500 Status */
+  PANIC_RECOVERY: -1000,
+  /** start the audit event */
+  AUDIT_INIT: -900,
+  /** who is calling (x509, tokens, anonymous) */
+  AUTHENTICATION: -800,
+  /** `Impersonate-*` headers */
+  IMPERSONATION: -700,
+  /** max-inflight limits and fairness */
+  MAX_INFLIGHT: -600,
+  /** may the caller do this */
+  AUTHORIZATION: -500,
+  /** request deadlines */
+  TIMEOUT: -400,
+  /** anything else */
+  DEFAULT: 0,
+});
+
+/** Stages of `apiserver.resolveHandler`, the delegation chain (first handler found wins). */
+export const HandlerStage = Object.freeze({
+  /** non-resource endpoints: /healthz, /livez, /readyz, /version, /metrics */
+  NON_RESOURCE: -2000,
+  /** APIService proxy and merged discovery (kube-aggregator) */
+  AGGREGATOR: -1000,
+  /** built-in resources (KubeAPIServer) */
+  BUILTIN: 0,
+  /** custom resources (APIExtensionServer) */
+  CRD: 1000,
+  /** the 404 Status at the end of the chain */
+  NOT_FOUND: 10000,
+});
+
+/** Stages of the lifecycle hooks `lifecycle.initialize` and `lifecycle.shutdown`. */
+export const LifecycleStage = Object.freeze({
+  /** open the storage backend (initialize) / close it (shutdown, runs last) */
+  STORAGE: -1000,
+  /** registries that read storage (resources, watch caches) */
+  REGISTRY: -500,
+  /** anything else */
+  DEFAULT: 0,
+  /** components that use the API (controllers, scheduler, kubelet) */
+  COMPONENTS: 500,
+  /** shutdown only: close the storage backend after everything else */
+  STORAGE_CLOSE: 10000,
+});
+
+/** Stages of `apiserver.responded`. */
+export const RespondedStage = Object.freeze({
+  /** metrics */
+  METRICS: -100,
+  /** audit log */
+  AUDIT: 0,
+  /** anything else */
+  DEFAULT: 100,
+});

@@ -1,0 +1,16 @@
+'use strict';
+// mocha's spec output plus the one plain closing line CI reads: "N passed, N failed".
+const Mocha = require('mocha');
+const { EVENT_RUN_END } = Mocha.Runner.constants;
+
+class K8tsReporter extends Mocha.reporters.Spec {
+  constructor(runner, options) {
+    super(runner, options);
+    runner.once(EVENT_RUN_END, () => {
+      const s = runner.stats || {};
+      // printed after the spec epilogue
+      process.nextTick(() => console.log(`${s.passes || 0} passed, ${s.failures || 0} failed`));
+    });
+  }
+}
+module.exports = K8tsReporter;
