@@ -31,13 +31,21 @@ export function loadConfig(file?: string): LoadedConfig {
 
 /** Parse YAML text into a validated Configuration (errors name `file`). */
 export function parseConfig(text: string, file: string): Configuration {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  // prettyErrors fills linePos; the message's own " at line N, column M:" and excerpt are dropped
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
-    throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `invalid YAML: ${e.message.split('\n')[0]}`);
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `invalid YAML: ${message}`);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    // an alias bomb ("Excessive alias count ...") and the like
+    throw new ConfigError(file, '', `invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
   return validateConfig(value, file);
 }
 

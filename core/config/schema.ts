@@ -68,7 +68,7 @@ export const configurationSchema = {
           properties: {
             path: { type: 'string', minLength: 1 },
             historyWindowSeconds: { type: 'number', minimum: 0 },
-            compactIntervalSeconds: { type: 'number', exclusiveMinimum: 0 },
+            compactIntervalSeconds: { type: 'number', minimum: 0 },
           },
         },
         etcd: {
