@@ -73,9 +73,17 @@ function resolveArea(area: string, plugins: Map<string, PluginDefinition<any>>, 
 function withOptions(plugin: PluginDefinition<any>, raw: unknown, path: string, file: string): ResolvedPlugin {
   const options = structuredClone(raw ?? {});
   if (plugin.optionsSchema) {
-    const validate = ajv.compile(plugin.optionsSchema);
-    if (!validate(options)) throw new ConfigError(file, `${path}.options${ajvPath(validate.errors?.[0])}`, ajvMessage(validate.errors?.[0]));
-  } else if (raw !== undefined && Object.keys(options as object).length > 0) {
+    let validate: ReturnType<typeof ajv.compile>;
+    try {
+      validate = ajv.compile(plugin.optionsSchema);
+    } catch (err) {
+      throw new ConfigError(file, path, `plugin ${plugin.area}/${plugin.name}: invalid optionsSchema: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (!validate(options)) {
+      const err = validate.errors?.[0];
+      throw new ConfigError(file, `${path}.options${ajvPath(err)}`, `plugin ${plugin.area}/${plugin.name}: ${ajvMessage(err)}`);
+    }
+  } else if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Object.keys(raw).length > 0)) {
     throw new ConfigError(file, `${path}.options`, `plugin ${plugin.area}/${plugin.name} takes no options`);
   }
   return { plugin, options, source: path };
