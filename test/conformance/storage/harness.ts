@@ -102,10 +102,11 @@ export class WatchRecorder implements WatchHandler {
   }
 
   /** Wait for an event at or beyond `revision` (or an error). */
-  untilRevision(revision: number): Promise<void> {
+  untilRevision(revision: number, limitMs?: number): Promise<void> {
     return this.waitFor(
       () => this.errors.length > 0 || (this.events.length > 0 && this.events[this.events.length - 1].revision >= revision),
       `revision ${revision}`,
+      limitMs,
     );
   }
 
