@@ -45,6 +45,7 @@ export class Server {
   private inFlight = 0;
   private readonly drainWaiters: Array<() => void> = [];
   private readonly shutdownController = new AbortController();
+  private stopping?: Promise<void>;
 
   constructor(opts: ServerOptions) {
     this.config = opts.config;
@@ -109,8 +110,13 @@ export class Server {
    * Graceful stop: readiness fails first, `preShutdown`, listeners stop accepting and in-flight
    * requests drain (at most `drainTimeoutMs`), long-running requests are cut, then `shutdown`.
    */
-  async stop(drainTimeoutMs = 10_000): Promise<void> {
-    if (this.stateValue === 'stopping' || this.stateValue === 'stopped') return;
+  stop(drainTimeoutMs = 10_000): Promise<void> {
+    // a second caller waits for the same stop
+    this.stopping ??= this.doStop(drainTimeoutMs);
+    return this.stopping;
+  }
+
+  private async doStop(drainTimeoutMs: number): Promise<void> {
     const wasStarted = this.stateValue !== 'new';
     this.stateValue = 'stopping';
     try {
