@@ -93,6 +93,11 @@ export function toStorageError(err: unknown, key?: string): StorageError {
   return new StorageError('Internal', `etcd: ${message}`, extra);
 }
 
+/** a key no one writes (prefix + NUL...): ranges on it only read the header / check a revision */
+function probeKey(prefix: string): Buffer {
+  return Buffer.from(`${prefix}\x00k8ts-probe`, 'utf8');
+}
+
 class EtcdStorage implements Storage {
   readonly backend = 'etcd';
   private readonly prefix: Buffer;
@@ -110,8 +115,7 @@ class EtcdStorage implements Storage {
   ) {
     this.seenRevision = openedAtRevision;
     this.prefix = Buffer.from(opts.prefix, 'utf8');
-    // a key no one writes: ranges on it only read the header / check the revision
-    this.probeKey = Buffer.concat([this.prefix, Buffer.from('\x00k8ts-probe', 'utf8')]);
+    this.probeKey = probeKey(opts.prefix);
   }
 
   private k(key: string): Buffer {
@@ -384,12 +388,16 @@ export async function openEtcdStorage(options: Partial<EtcdStorageOptions> & { e
     attempts = attempt;
     try {
       // linearizable: succeeds only when the cluster has a leader
-      const res = await client.kv.range({ key: Buffer.from(opts.prefix, 'utf8'), count_only: true }, { deadline: Date.now() + opts.dialTimeoutMs });
+      const res = await client.kv.range({ key: probeKey(opts.prefix), count_only: true }, { deadline: Date.now() + opts.dialTimeoutMs });
       return new EtcdStorage(client, opts, Number(res.header.revision));
     } catch (err) {
       lastError = err;
       const e = toStorageError(err);
-      if (e.code !== 'Unavailable' || attempt === maxAttempts) break;
+      if (e.code !== 'Unavailable') {
+        client.close();
+        throw e;
+      }
+      if (attempt === maxAttempts) break;
       await sleep(delay);
       delay = Math.min(delay * 2, opts.retry.maxMs);
     }
