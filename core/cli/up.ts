@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { builtinPlugins } from '../../plugins';
 import { loadConfig } from '../config/load';
 import { fail, UsageError } from './main';
+import type { Server } from '../server/server';
 import { startK8ts } from './start';
 
 export const UP_HELP = `Usage: k8ts up [flags]
@@ -31,27 +32,37 @@ export async function upCommand(args: string[]): Promise<void> {
   if (values['insecure-http']) api.insecureHttp = true;
   if (values['data-dir'] !== undefined) loaded.config.dataDir = values['data-dir'];
 
-  const started = await startK8ts({ loaded, builtins: builtinPlugins });
-  const { server, listener, kubeconfigPath } = started;
-  const rel = path.relative(process.cwd(), kubeconfigPath) || kubeconfigPath;
-  process.stdout.write(`k8ts is running at ${listener.url} (storage: ${loaded.config.storage.backend}, data: ${server.dataDir})\n`);
-  process.stdout.write(`kubectl --kubeconfig ${rel.startsWith('..') ? kubeconfigPath : rel} get --raw /version\n`);
-
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`k8ts: ${signal} again, exiting now\n`);
-      process.exit(1);
-    }
-    stopping = true;
-    process.stdout.write(`k8ts: ${signal}: shutting down\n`);
-    server
+  // signal handlers go in before anything starts: a SIGTERM that arrives while starting (or right
+  // after the URL is printed) is a graceful stop, never the default kill
+  let server: Server | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const shutdown = (s: Server) =>
+    s
       .stop(loaded.config.apiserver.drainTimeoutSeconds * 1000)
       .then(() => process.exit(0))
       .catch((err) => fail(err));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`k8ts: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    signalled = signal;
+    process.stdout.write(`k8ts: ${signal}: shutting down\n`);
+    if (server) void shutdown(server);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  const started = await startK8ts({ loaded, builtins: builtinPlugins });
+  server = started.server;
+  if (signalled) {
+    void shutdown(server);
+    return;
+  }
+  const { listener, kubeconfigPath } = started;
+  const rel = path.relative(process.cwd(), kubeconfigPath) || kubeconfigPath;
+  process.stdout.write(`k8ts is running at ${listener.url} (storage: ${loaded.config.storage.backend}, data: ${server.dataDir})\n`);
+  process.stdout.write(`kubectl --kubeconfig ${rel.startsWith('..') ? kubeconfigPath : rel} get --raw /version\n`);
 }
 
 type UpFlags = { config?: string; port?: string; 'bind-address'?: string; 'data-dir'?: string; 'insecure-http'?: boolean; help?: boolean };

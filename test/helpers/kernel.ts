@@ -79,9 +79,13 @@ export interface HttpResult {
 }
 
 /** One HTTP request on a fresh connection (no keep-alive agent). */
-export function httpRequest(baseUrl: string, urlPath: string, opts: { method?: string; body?: string } = {}): Promise<HttpResult> {
+export function httpRequest(
+  baseUrl: string,
+  urlPath: string,
+  opts: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(urlPath, baseUrl), { method: opts.method ?? 'GET', agent: false }, (res) => {
+    const req = http.request(new URL(urlPath, baseUrl), { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
