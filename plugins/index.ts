@@ -5,6 +5,11 @@
 import type { PluginDefinition } from '../core/plugin/define';
 import Healthz from './apiserver/healthz';
 import Version from './apiserver/version';
+import KubeAPIServer from './apiserver/rest';
 import Prometheus from './metrics/prometheus';
+import Discovery from './apiserver/discovery';
+import OpenAPI from './apiserver/openapi';
+import SchemaValidation from './apiserver/schema-validation';
+import { resourcePlugins } from './resources';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation]);

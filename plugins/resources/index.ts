@@ -1,0 +1,8 @@
+/**
+ * The built-in resources (area `resources`): one plugin per Kubernetes kind. plugins/index.ts
+ * spreads this list into the catalogue.
+ */
+import type { PluginDefinition } from '../../core/plugin/define';
+import Pod from './core/pods';
+
+export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([Pod]);
