@@ -1,4 +1,4 @@
-import { AsyncSeriesHook, SyncHook } from 'tapable';
+import { AsyncSeriesHook, SyncBailHook, SyncHook } from 'tapable';
 import type { RequestContext } from '../pipeline/types';
 import { defineComponentHooks, type HasHookIndex } from '../server/hook-index';
 import type { AdmissionAttributes, FieldError, KObject, RegisteredResourceRef, ResourceDefinition, VersionDefinition } from './types';
@@ -45,10 +45,22 @@ export function createStrategyHooks() {
     validateUpdate: new SyncHook<[KObject, KObject, FieldError[], RequestContext]>(['obj', 'old', 'errors', 'ctx']),
     /** after a write is stored (not on dry run) */
     afterWrite: new SyncHook<[KObject, 'CREATE' | 'UPDATE' | 'DELETE']>(['obj', 'operation']),
+    /**
+     * graceful deletion (pods): return the grace period in seconds to mark the object with
+     * deletionTimestamp instead of deleting it now; undefined = delete at once (the default)
+     */
+    gracefulDelete: new SyncBailHook<[KObject, GracefulDeleteOptions], number | undefined>(['obj', 'options']),
   });
 }
 
 export type StrategyHooks = ReturnType<typeof createStrategyHooks>;
+
+/** What a `gracefulDelete` tap is told about the DELETE request. */
+export interface GracefulDeleteOptions {
+  /** DeleteOptions.gracePeriodSeconds, when the client set it */
+  gracePeriodSeconds?: number;
+  ctx: RequestContext;
+}
 
 export interface RegisteredResource extends RegisteredResourceRef {
   readonly hooks: StrategyHooks;

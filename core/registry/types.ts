@@ -152,6 +152,11 @@ export interface ResourceDefinition {
   patchSchema?: unknown;
   /** names that can never be deleted (the kubernetes Service, system namespaces are admission's) */
   description?: string;
+  /**
+   * How metadata.name is checked: DNS-1123 subdomain (default; most kinds), DNS-1123 label
+   * (namespaces, services), or only a valid path segment (RBAC roles, `system:` names).
+   */
+  nameValidation?: 'DNS1123Subdomain' | 'DNS1123Label' | 'PathSegment';
 }
 
 /** What admission plugins see (Kubernetes admission.Attributes). */

@@ -1,0 +1,151 @@
+/**
+ * Request body decoding: JSON, YAML (`application/yaml`), protobuf
+ * (`application/vnd.kubernetes.protobuf`, via core/api/protobuf when that module is present).
+ * A malformed body is 400 BadRequest, an unknown media type 415 UnsupportedMediaType.
+ */
+import YAML from 'yaml';
+import { requestMediaType } from './negotiate';
+import { statusError } from './status';
+
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+const ACCEPTED = `application/json, application/yaml, ${PROTOBUF}`;
+
+type ProtobufDecoder = (body: Buffer) => unknown;
+let protobufDecoder: ProtobufDecoder | null | undefined;
+
+/** core/api/protobuf's `decodeProtobufObject`, loaded on first use; null when it is not built. */
+function loadProtobuf(): ProtobufDecoder | null {
+  if (protobufDecoder !== undefined) return protobufDecoder;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./protobuf') as { decodeProtobufObject?: ProtobufDecoder };
+    protobufDecoder = typeof mod.decodeProtobufObject === 'function' ? mod.decodeProtobufObject : null;
+  } catch {
+    protobufDecoder = null;
+  }
+  return protobufDecoder;
+}
+
+export interface DecodedBody {
+  obj: Record<string, unknown>;
+  /** duplicate fields found in a JSON body (dotted paths) */
+  duplicates: string[];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Decode a request body into an object. `mediaTypeOverride` is used when the Content-Type is
+ * absent (PUT /scale from kubectl has none; JSON is assumed).
+ */
+export function decodeBody(body: Buffer, contentType: string | string[] | undefined): DecodedBody {
+  const mt = requestMediaType(contentType);
+  let value: unknown;
+  let duplicates: string[] = [];
+  if (mt === '' || mt === 'application/json' || mt === '*/*') {
+    const text = body.toString('utf8');
+    if (text.trim() === '') throw statusError('BadRequest', 'the body of the request was empty');
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw statusError('BadRequest', `the body of the request could not be decoded as JSON: ${(err as Error).message}`);
+    }
+    if (isPlainObject(value)) duplicates = findDuplicateKeys(text);
+  } else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
+    try {
+      const doc = YAML.parseDocument(body.toString('utf8'), { uniqueKeys: false });
+      if (doc.errors.length > 0) throw doc.errors[0];
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw statusError('BadRequest', `the body of the request could not be decoded as YAML: ${(err as Error).message}`);
+    }
+  } else if (mt === PROTOBUF) {
+    const decode = loadProtobuf();
+    if (!decode) throw statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    try {
+      value = decode(body);
+    } catch (err) {
+      if (err && typeof err === 'object' && 'status' in err) throw err;
+      throw statusError('BadRequest', `the body of the request could not be decoded as protobuf: ${(err as Error).message}`);
+    }
+  } else {
+    throw statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${ACCEPTED}`);
+  }
+  if (!isPlainObject(value)) throw statusError('BadRequest', 'the body of the request must be an object');
+  return { obj: value, duplicates };
+}
+
+/**
+ * Duplicate keys in a JSON text (JSON.parse silently keeps the last one), as dotted paths.
+ * Assumes the text already parsed; a single pass, no allocation per value.
+ */
+export function findDuplicateKeys(text: string): string[] {
+  const dups: string[] = [];
+  // stack of open containers: for objects, the keys seen and the path
+  const stack: Array<{ obj: boolean; keys?: Set<string>; path: string; idx: number }> = [];
+  let i = 0;
+  let pendingKey: string | undefined;
+  const childPath = (top: { obj: boolean; path: string; idx: number }, key: string | undefined): string =>
+    top.obj ? (top.path ? `${top.path}.${key}` : key ?? '') : `${top.path}[${top.idx}]`;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      let hasEscape = false;
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === '\\') {
+          hasEscape = true;
+          j++;
+        }
+        j++;
+      }
+      const raw = text.slice(i, j + 1);
+      i = j + 1;
+      let k = i;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\n' || text[k] === '\r' || text[k] === '\t')) k++;
+      const top = stack[stack.length - 1];
+      if (text[k] === ':' && top?.obj) {
+        const key = hasEscape ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (top.keys!.has(key)) dups.push(top.path ? `${top.path}.${key}` : key);
+        else top.keys!.add(key);
+        pendingKey = key;
+        i = k + 1;
+      }
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      const top = stack[stack.length - 1];
+      const path = top ? childPath(top, pendingKey) : '';
+      stack.push({ obj: c === '{', keys: c === '{' ? new Set() : undefined, path, idx: 0 });
+      pendingKey = undefined;
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top && !top.obj) top.idx++;
+    }
+    i++;
+  }
+  return dups;
+}
+
+/**
+ * Check the body's apiVersion/kind against what the URL serves; fill them in when absent.
+ * `accepted` lists the apiVersions the endpoint takes (the request's first).
+ */
+export function checkTypeMeta(obj: Record<string, unknown>, accepted: readonly string[], kind: string): string {
+  const av = obj.apiVersion;
+  const k = obj.kind;
+  if (av !== undefined && av !== null && av !== '' && (typeof av !== 'string' || !accepted.includes(av))) {
+    throw statusError('BadRequest', `the API version in the data (${String(av)}) does not match the expected API version (${accepted[0]})`);
+  }
+  if (k !== undefined && k !== null && k !== '' && k !== kind) {
+    throw statusError('BadRequest', `the kind in the data (${String(k)}) does not match the expected kind (${kind})`);
+  }
+  const version = typeof av === 'string' && av !== '' ? av : accepted[0];
+  obj.apiVersion = version;
+  obj.kind = kind;
+  return version;
+}
