@@ -30,6 +30,8 @@ export const HandlerStage = Object.freeze({
   NON_RESOURCE: -2000,
   /** APIService proxy and merged discovery (kube-aggregator) */
   AGGREGATOR: -1000,
+  /** discovery and OpenAPI documents built from the resource registry (/api, /apis, /openapi/v3) */
+  DISCOVERY: -100,
   /** built-in resources (KubeAPIServer) */
   BUILTIN: 0,
   /** custom resources (APIExtensionServer) */
