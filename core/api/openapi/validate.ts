@@ -19,6 +19,8 @@ export interface SchemaCheckResult {
   unknownFields: string[];
   /** type errors, bad formats, missing required fields */
   errors: FieldError[];
+  /** the unknown fields as JSON paths (segments), for `pruneUnknownFields` */
+  unknownPaths: string[][];
 }
 
 export interface SchemaCheckOptions {
@@ -91,7 +93,7 @@ export function canCheck(name: string, registry?: SchemaRegistry): boolean {
 
 /** Check `obj` against definition `name` (built-in, or in `registry`). Unknown definitions find nothing. */
 export function checkAgainstSchema(name: string, obj: unknown, registry?: SchemaRegistry, opts: SchemaCheckOptions = {}): SchemaCheckResult {
-  const result: SchemaCheckResult = { unknownFields: [], errors: [] };
+  const result: SchemaCheckResult = { unknownFields: [], errors: [], unknownPaths: [] };
   if (!canCheck(name, registry)) return result;
   const validate = compiledSetFor(name, registry).get(name);
   if (!validate || validate(obj)) return result;
@@ -99,8 +101,12 @@ export function checkAgainstSchema(name: string, obj: unknown, registry?: Schema
   for (const e of validate.errors ?? []) {
     const at = fieldPath(obj, e.instancePath);
     if (e.keyword === 'additionalProperties') {
-      const field = join(at, String((e.params as { additionalProperty: string }).additionalProperty));
-      if (!seen.has(`u:${field}`)) result.unknownFields.push(field);
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const field = join(at, key);
+      if (!seen.has(`u:${field}`)) {
+        result.unknownFields.push(field);
+        result.unknownPaths.push([...pointerSegments(e.instancePath), key]);
+      }
       seen.add(`u:${field}`);
       continue;
     }
@@ -111,6 +117,17 @@ export function checkAgainstSchema(name: string, obj: unknown, registry?: Schema
     }
   }
   return result;
+}
+
+/** Drop the unknown fields found by `checkAgainstSchema` from `obj` in place (Go's decoder never keeps them). */
+export function pruneUnknownFields(obj: unknown, result: SchemaCheckResult): void {
+  for (const path of result.unknownPaths) {
+    let cur: unknown = obj;
+    for (const seg of path.slice(0, -1)) {
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+    if (cur && typeof cur === 'object' && !Array.isArray(cur)) delete (cur as Record<string, unknown>)[path[path.length - 1]];
+  }
 }
 
 function toFieldError(e: ErrorObject, at: string, root: unknown, opts: SchemaCheckOptions): FieldError | undefined {
