@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/errors';
 import type { LoadedConfig } from '../config/load';
 import { listen, type HttpListener } from '../http/listener';
 import { loadOrCreatePki, writeAtomic } from '../http/pki';
@@ -39,7 +40,7 @@ export async function startK8ts(opts: StartOptions): Promise<Started> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? 'address already in use' : e.code === 'EACCES' ? 'permission denied' : e.message;
-    throw new Error(`apiserver.port: cannot listen on ${api.bindAddress}:${api.port}: ${why}`);
+    throw new ConfigError(opts.loaded.file, 'apiserver.port', `cannot listen on ${api.bindAddress}:${api.port}: ${why}`);
   }
   server.addListener(listener);
   try {
