@@ -172,5 +172,6 @@ export { applyServerSide, recordUpdate, printManager, fieldManagerRequiredError,
 export type { ManagedFieldsEntry, ManagedResult, ServerSideApplyOptions, RecordUpdateOptions } from './server-side-apply';
 export { builtinPatchSchema, BUILTIN_PATCH_KINDS, GENERIC_PATCH_SCHEMA, objectMetaFields, podSpecFields, podTemplateFields } from './builtin-schema';
 export { definePatchSchema, mergePatchSchemas, EMPTY_PATCH_SCHEMA } from './schema';
+export { patchSchemaFromOpenAPI } from './openapi-schema';
 export type { FieldPatchMeta, PatchSchema, PatchStrategy } from './schema';
 export { FieldSet, formatPath } from './fieldset';

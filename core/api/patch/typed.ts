@@ -281,7 +281,7 @@ function interleave(
       }
     }
     if (li < lhs.length && (!isShared || emitted.has(lk))) {
-      if (!isShared) out.push(lhs[li]);
+      if (!isShared) out.push(clone(lhs[li]));
       li++;
       continue;
     }
