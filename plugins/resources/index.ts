@@ -3,6 +3,8 @@
  * spreads this list into the catalogue.
  */
 import type { PluginDefinition } from '../../core/plugin/define';
+import Namespace from './core/namespaces';
 import Pod from './core/pods';
+import Service from './core/services';
 
-export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([Pod]);
+export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([Namespace, Pod, Service]);
