@@ -175,10 +175,12 @@ function encodeManagers(managers: Manager[]): ManagedFieldsEntry[] {
 
 function finish(object: JsonObject, managers: Manager[], before: unknown): ManagedResult {
   const managedFields = encodeManagers(managers);
-  const meta: JsonObject = isObject(object.metadata) ? object.metadata : {};
-  if (managedFields.length > 0) meta.managedFields = managedFields;
-  else delete meta.managedFields;
-  object.metadata = meta;
+  if (isObject(object.metadata)) {
+    if (managedFields.length > 0) object.metadata.managedFields = managedFields;
+    else delete object.metadata.managedFields;
+  } else if (managedFields.length > 0) {
+    object.metadata = { managedFields };
+  }
   const strip = (o: unknown) => {
     const t: JsonObject = isObject(o) ? { ...o } : {};
     if (isObject(t.metadata)) {
