@@ -5,7 +5,8 @@
  * `fieldValidation` query parameter kubectl's `--validate=strict` looks for), and
  * `components.schemas` with the schemas the paths reference, transitively (what `kubectl explain`
  * and client-side apply read). Strategic merge patch is offered only for resources whose schema is
- * a full built-in one (with patch merge keys); CRDs get json/merge/apply patches, as in Kubernetes.
+ * a full built-in one (with patch merge keys) and whose definition has a `patchSchema` (the store
+ * applies it); CRDs get json/merge/apply patches, as in Kubernetes.
  */
 import { createHash } from 'node:crypto';
 import type { RegisteredResource } from '../../registry/registry';
@@ -132,7 +133,9 @@ class PathBuilder {
     const gvk = { group, version, kind };
     const schema = this.known(v.schemaRef);
     const listSchema = this.known(schema ? `${schema}List` : undefined);
-    const smp = schema !== undefined && this.schemas.isBuiltin(schema);
+    // kubectl builds the strategic merge patch from these schemas: offer it only when they are the
+    // full built-in ones (merge keys) and the store can apply it (a patchSchema; else it answers 415)
+    const smp = schema !== undefined && this.schemas.isBuiltin(schema) && def.patchSchema !== undefined;
     const verbs = new Set<string>(def.verbs ?? ALL_VERBS);
     const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
     const scoped = def.namespaced ? `${base}/namespaces/{namespace}/${def.names.plural}` : `${base}/${def.names.plural}`;
@@ -174,7 +177,7 @@ class PathBuilder {
           action,
           suffix: capitalize(c.name),
           what: `${c.name} of the specified ${kind}`,
-          smp: cschema !== undefined && this.schemas.isBuiltin(cschema),
+          smp: cschema !== undefined && this.schemas.isBuiltin(cschema) && def.patchSchema !== undefined,
         });
       }
     }

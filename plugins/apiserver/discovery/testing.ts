@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import pino from 'pino';
+import { builtinPatchSchema } from '../../../core/api/patch';
 import { definePlugin, type PluginDefinition } from '../../../core/plugin/define';
 import { getResourceRegistry } from '../../../core/registry/registry';
 import type { CustomSubresource, ResourceDefinition } from '../../../core/registry/types';
@@ -20,6 +21,7 @@ export const DEPLOYMENTS: ResourceDefinition = {
   versions: [{ name: 'v1', served: true, storage: true, schemaRef: 'io.k8s.api.apps.v1.Deployment' }],
   names: { plural: 'deployments', singular: 'deployment', kind: 'Deployment', listKind: 'DeploymentList', shortNames: ['deploy'], categories: ['all'] },
   namespaced: true,
+  patchSchema: builtinPatchSchema('Deployment'),
   subresources: { status: true, scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'status.selector' } },
 };
 
@@ -28,6 +30,7 @@ export const PODS: ResourceDefinition = {
   versions: [{ name: 'v1', served: true, storage: true, schemaRef: 'io.k8s.api.core.v1.Pod' }],
   names: { plural: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', shortNames: ['po'], categories: ['all'] },
   namespaced: true,
+  patchSchema: builtinPatchSchema('Pod'),
   subresources: {
     status: true,
     custom: [
@@ -42,6 +45,7 @@ export const NAMESPACES: ResourceDefinition = {
   versions: [{ name: 'v1', served: true, storage: true, schemaRef: 'io.k8s.api.core.v1.Namespace' }],
   names: { plural: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', shortNames: ['ns'] },
   namespaced: false,
+  patchSchema: builtinPatchSchema('Namespace'),
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   subresources: { status: true },
 };

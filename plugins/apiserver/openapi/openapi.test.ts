@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { getSchemaRegistry } from '../../../core/api/openapi/schemas';
 import { getResourceRegistry } from '../../../core/registry/registry';
 import type { ResourceDefinition } from '../../../core/registry/types';
-import { CRONTABS, docsServer } from '../discovery/testing';
+import { CRONTABS, DEPLOYMENTS, docsServer } from '../discovery/testing';
 
 interface Json {
   [k: string]: any;
@@ -79,6 +79,13 @@ describe('OpenAPI plugin', () => {
         'application/merge-patch+json',
         'application/strategic-merge-patch+json',
       ]);
+    });
+
+    it('leaves strategic merge patch out when the definition has no patchSchema (the store would answer 415)', async () => {
+      const { patchSchema: _drop, ...plain } = DEPLOYMENTS;
+      const patch = (await gvDoc('apis/apps/v1', docsServer([plain]))).paths[DEP_ITEM].patch;
+      assert.ok(!('application/strategic-merge-patch+json' in patch.requestBody.content));
+      assert.ok(patch.parameters.some((x: Json) => x.name === 'fieldValidation'));
     });
 
     it('leaves strategic merge patch out for a resource without a built-in schema', async () => {

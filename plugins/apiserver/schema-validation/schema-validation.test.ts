@@ -6,7 +6,7 @@ import type { KObject, ResourceDefinition } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
 import { httpRequest, useTestServers } from '../../../test/helpers/kernel';
 import { useTmpDirs } from '../../../test/helpers/tmp';
-import { CRONTABS, DEPLOYMENTS, docsServer, PODS, testResources } from '../discovery/testing';
+import { CRONTABS, DEPLOYMENTS, docsServer, NAMESPACES, PODS, testResources } from '../discovery/testing';
 
 function ctx(subresource = ''): RequestContext {
   return { requestInfo: { subresource } } as unknown as RequestContext;
@@ -197,8 +197,12 @@ describe('SchemaValidation plugin', () => {
     const tmp = useTmpDirs();
 
     async function start() {
-      const started = await servers.start({ dir: tmp.make(), extraPlugins: [testResources([DEPLOYMENTS], { ifAbsent: true })] });
-      return started.listener.url;
+      const started = await servers.start({ dir: tmp.make(), extraPlugins: [testResources([NAMESPACES, DEPLOYMENTS], { ifAbsent: true })] });
+      const url = started.listener.url;
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } };
+      const res = await httpRequest(url, '/api/v1/namespaces', { method: 'POST', body: JSON.stringify(ns), headers: { 'content-type': 'application/json' } });
+      assert.ok(res.status === 201 || res.status === 409, res.body);
+      return url;
     }
 
     const post = (url: string, body: unknown, query = '') =>
