@@ -1,30 +1,23 @@
 /**
  * The etcd backend (etcd3 client). Every operation is one etcd request: create, update and delete
  * are single transactions (compare + write, and on a failed compare a read of the current value),
- * get and list are linearizable ranges. Watches are raw gRPC watch streams (see etcd-watch.ts).
+ * get and list are linearizable ranges. Watches share one raw gRPC watch stream (etcd-watch.ts).
  *
- * Fault handling: etcd3's retry and circuit-breaker policies are replaced with pass-through
- * policies and every unary call has a deadline, so an unreachable etcd fails calls fast with
- * `Unavailable` instead of queueing them, and calls succeed again as soon as etcd is back.
- * Reads (never writes: a retried write is ambiguous) are retried once per extra endpoint.
+ * Faults (etcd-client.ts): an unreachable etcd fails calls fast with `Unavailable` instead of
+ * queueing them, and calls succeed again as soon as etcd is back. Reads (never writes: a retried
+ * write is ambiguous) are retried once per extra endpoint.
  */
-import {
-  ClientClosedError,
+import type {
   Etcd3,
-  EtcdError,
-  GRPCCancelledError,
-  GRPCDeadlineExceededError,
-  GRPCResourceExhastedError,
-  GRPCUnavailableError,
-  type IKeyValue,
-  type IOptions,
-  type IRangeRequest,
-  type IRangeResponse,
-  type ITxnRequest,
-  type ITxnResponse,
+  IKeyValue,
+  IRangeRequest,
+  IRangeResponse,
+  ITxnRequest,
+  ITxnResponse,
 } from 'etcd3';
+import { connectEtcd, prefixEnd, probeKey, toStorageError } from './etcd-client';
 import { decodeContinue, encodeContinue } from './continue-token';
-import { EtcdWatch } from './etcd-watch';
+import { EtcdWatchMux } from './etcd-watch';
 import { StorageError, type KeyValue, type ListOptions, type ListResult, type Storage, type WatchHandler, type WatchOptions, type Watcher } from './types';
 
 export interface EtcdStorageOptions {
@@ -47,62 +40,11 @@ const DEFAULTS: Omit<EtcdStorageOptions, 'endpoints'> = {
   requestTimeoutMs: 10_000,
 };
 
-type FaultHandling = NonNullable<IOptions['faultHandling']>;
-type Policy = NonNullable<FaultHandling['global']>;
-
-/** a cockatiel-compatible policy that runs the call once (no retry, no circuit breaker) */
-const passThrough = {
-  execute: <T>(fn: (ctx: { signal: AbortSignal; attempt: number }) => PromiseLike<T> | T, signal?: AbortSignal) =>
-    Promise.resolve().then(() => fn({ signal: signal ?? new AbortController().signal, attempt: 0 })),
-  onSuccess: () => ({ dispose: () => undefined }),
-  onFailure: () => ({ dispose: () => undefined }),
-} as unknown as Policy;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** the end of the etcd range covering every key that starts with `prefix` */
-export function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]); // all keys
-}
-
-/** map an etcd3 / gRPC error to the storage contract */
-export function toStorageError(err: unknown, key?: string): StorageError {
-  if (err instanceof StorageError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const extra = { key, cause: err };
-  if (message.includes('required revision has been compacted')) {
-    return new StorageError('Expired', `etcd: ${message}`, extra);
-  }
-  const unavailable =
-    err instanceof GRPCUnavailableError ||
-    err instanceof GRPCDeadlineExceededError ||
-    err instanceof GRPCCancelledError ||
-    err instanceof GRPCResourceExhastedError ||
-    err instanceof ClientClosedError ||
-    (err instanceof Error && err.name === 'BrokenCircuitError') ||
-    /etcdserver: (request timed out|leader changed|no leader|too many requests|server stopped)/.test(message);
-  if (unavailable) return new StorageError('Unavailable', `etcd unavailable: ${message}`, extra);
-  if (err instanceof EtcdError) return new StorageError('Internal', `etcd: ${message}`, extra);
-  return new StorageError('Internal', `etcd: ${message}`, extra);
-}
-
-/** a key no one writes (prefix + NUL...): ranges on it only read the header / check a revision */
-function probeKey(prefix: string): Buffer {
-  return Buffer.from(`${prefix}\x00k8ts-probe`, 'utf8');
-}
-
 class EtcdStorage implements Storage {
   readonly backend = 'etcd';
   private readonly prefix: Buffer;
   private readonly probeKey: Buffer;
-  private readonly watches = new Set<EtcdWatch>();
+  private readonly watches: EtcdWatchMux;
   private knownCompacted = 0;
   /** the highest revision any response has shown this client: where a watch from 0 ("now") starts */
   private seenRevision: number;
@@ -114,12 +56,13 @@ class EtcdStorage implements Storage {
     openedAtRevision: number,
   ) {
     this.seenRevision = openedAtRevision;
+    this.watches = new EtcdWatchMux(client.watchClient);
     this.prefix = Buffer.from(opts.prefix, 'utf8');
     this.probeKey = probeKey(opts.prefix);
   }
 
   private k(key: string): Buffer {
-    return Buffer.concat([this.prefix, Buffer.from(key, 'utf8')]);
+    return Buffer.from(this.opts.prefix + key, 'utf8');
   }
 
   private unprefix(key: Buffer): string {
@@ -265,32 +208,28 @@ class EtcdStorage implements Storage {
   }
 
   watch(prefix: string, opts: WatchOptions, handler: WatchHandler): Watcher {
+    const from = opts.fromRevision;
+    if (from > 0 && from + 1 < this.knownCompacted) {
+      const compactedRevision = this.knownCompacted;
+      const err = new StorageError('Expired', `etcd watch: revision ${from + 1} has been compacted (compacted revision ${compactedRevision})`, {
+        compactedRevision,
+      });
+      let closed = false;
+      queueMicrotask(() => closed || handler.error(err));
+      return { close: () => void (closed = true) };
+    }
     const p = this.k(prefix);
-    const w = new EtcdWatch({
-      watchClient: this.client.watchClient,
+    return this.watches.watch({
       key: p,
       rangeEnd: prefixEnd(p),
       unprefix: (key) => this.unprefix(key),
       // "from now on": after every write this client has seen acknowledged (the watch stream is
-      // established asynchronously, so the etcd default "from the stream's creation" could miss
+      // established asynchronously, so etcd's default "from the watch's creation" could miss
       // writes made right after watch() returns)
-      fromRevision: opts.fromRevision > 0 ? opts.fromRevision : this.seenRevision,
+      fromRevision: from > 0 ? from : this.seenRevision,
       handler,
       onCompacted: (rev) => this.noteCompacted(rev),
-      onDone: (watch) => this.watches.delete(watch),
     });
-    this.watches.add(w);
-    if (this.closed) {
-      w.fail(new StorageError('Unavailable', 'etcd storage is closed'));
-    } else if (opts.fromRevision > 0 && opts.fromRevision + 1 < this.knownCompacted) {
-      const compacted = this.knownCompacted;
-      w.fail(
-        new StorageError('Expired', `etcd watch: revision ${opts.fromRevision + 1} has been compacted (compacted revision ${compacted})`, {
-          compactedRevision: compacted,
-        }),
-      );
-    }
-    return w;
   }
 
   private noteCompacted(rev: number): void {
@@ -354,59 +293,15 @@ class EtcdStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of [...this.watches]) w.close();
+    this.watches.close();
     this.client.close();
   }
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** connect to etcd; retries an unreachable etcd with exponential backoff, then fails with Unavailable */
+/** connect to etcd (retrying an unreachable one with backoff, then failing with Unavailable) */
 export async function openEtcdStorage(options: Partial<EtcdStorageOptions> & { endpoints: string[] }): Promise<Storage> {
   const opts: EtcdStorageOptions = { ...DEFAULTS, ...options, retry: { ...DEFAULTS.retry, ...options.retry } };
   if (opts.endpoints.length === 0) throw new StorageError('Internal', 'etcd storage: no endpoints configured');
-  const client = new Etcd3({
-    hosts: opts.endpoints,
-    dialTimeout: opts.dialTimeoutMs,
-    faultHandling: { global: passThrough, host: () => passThrough },
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + opts.requestTimeoutMs }),
-    grpcOptions: {
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-      'grpc.keepalive_time_ms': 10_000,
-      'grpc.keepalive_timeout_ms': 5000,
-    },
-  });
-  const started = Date.now();
-  let delay = opts.retry.initialMs;
-  let lastError: unknown;
-  let attempts = 0;
-  const maxAttempts = Math.max(1, opts.retry.maxAttempts);
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    attempts = attempt;
-    try {
-      // linearizable: succeeds only when the cluster has a leader
-      const res = await client.kv.range({ key: probeKey(opts.prefix), count_only: true }, { deadline: Date.now() + opts.dialTimeoutMs });
-      return new EtcdStorage(client, opts, Number(res.header.revision));
-    } catch (err) {
-      lastError = err;
-      const e = toStorageError(err);
-      if (e.code !== 'Unavailable') {
-        client.close();
-        throw e;
-      }
-      if (attempt === maxAttempts) break;
-      await sleep(delay);
-      delay = Math.min(delay * 2, opts.retry.maxMs);
-    }
-  }
-  client.close();
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  throw new StorageError(
-    'Unavailable',
-    `etcd storage: cannot reach etcd at ${opts.endpoints.join(', ')} after ${attempts} attempt(s) over ${secs}s: ${describe(lastError)}`,
-    { cause: lastError },
-  );
+  const { client, revision } = await connectEtcd(opts);
+  return new EtcdStorage(client, opts, revision);
 }

@@ -154,6 +154,35 @@ describe('etcd backend specifics', function () {
       assert.deepEqual(rec.events.map((e) => [e.type, e.revision]), [['ADDED', kv.modRevision]]);
     });
 
+    it('keeps watches of different prefixes on one storage apart', async function () {
+      const s = await client();
+      const one = new WatchRecorder();
+      const two = new WatchRecorder();
+      const w1 = s.watch(`${p}one/`, { fromRevision: 0 }, one);
+      const w2 = s.watch(`${p}two/`, { fromRevision: 0 }, two);
+      const a = await s.create(`${p}one/a`, '1');
+      const b = await s.create(`${p}two/b`, '1');
+      await Promise.all([one.untilRevision(a.modRevision), two.untilRevision(b.modRevision)]);
+      w1.close();
+      w2.close();
+      assert.deepEqual([one.events.map((e) => e.key), two.events.map((e) => e.key)], [[`${p}one/a`], [`${p}two/b`]]);
+    });
+
+    it('keeps delivering to the other watches when one is closed', async function () {
+      const s = await client();
+      const closed = new WatchRecorder();
+      const open = new WatchRecorder();
+      const w1 = s.watch(p, { fromRevision: 0 }, closed);
+      const w2 = s.watch(p, { fromRevision: 0 }, open);
+      const a = await s.create(`${p}a`, '1');
+      await closed.untilRevision(a.modRevision);
+      w1.close();
+      const b = await s.create(`${p}b`, '1');
+      await open.untilRevision(b.modRevision);
+      w2.close();
+      assert.deepEqual([closed.events.length, open.events.map((e) => e.revision)], [1, [a.modRevision, b.modRevision]]);
+    });
+
     it('delivers nothing and no error when closed before the stream is established', async function () {
       const s = await client();
       const rec = new WatchRecorder();

@@ -151,6 +151,20 @@ describe('etcd backend faults', function () {
       assert.deepEqual(rec.events.map((e) => e.revision), [b.modRevision]);
     });
 
+    it('watches again on the same storage once etcd is back', async function () {
+      const broken = new WatchRecorder();
+      s().watch(p, { fromRevision: 0 }, broken);
+      await etcd?.kill();
+      await broken.untilError();
+      await etcd?.restart();
+      const a = await eventually(() => s().create(`${p}a`, '1'));
+      const rec = new WatchRecorder();
+      const w = s().watch(p, { fromRevision: a.modRevision - 1 }, rec);
+      await rec.untilRevision(a.modRevision);
+      w.close();
+      assert.deepEqual([rec.events.map((e) => e.revision), rec.errors], [[a.modRevision], []]);
+    });
+
     it('closes without error while etcd is down', async function () {
       s().watch(p, { fromRevision: 0 }, new WatchRecorder());
       await etcd?.kill();
