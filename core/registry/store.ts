@@ -171,7 +171,7 @@ export class Store {
         atRevision = this.cache.ready && n === this.cache.revision ? n : undefined;
         if (atRevision === undefined) return this.listFromStorage(req, prefix, { revision: n, exact: n });
       } else {
-        const ok = this.cache.ready && (await this.cache.waitFor(n, 3000));
+        const ok = this.cache.ready && (await this.cache.waitFor(n, this.cache.opts.resourceVersionWaitMs));
         if (!ok) {
           if (this.cache.ready) throw statusError('Timeout', `Too large resource version: ${n}, current: ${this.cache.revision}`, { retryAfterSeconds: 1 });
         } else atRevision = this.cache.revision;

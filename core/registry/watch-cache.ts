@@ -42,9 +42,11 @@ export interface WatchCacheOptions {
   maxEvents: number;
   /** events younger than this are kept while under maxEvents (default 75 s) */
   windowMs: number;
+  /** how long a request for a resourceVersion newer than the cache waits before 504 (default 3 s) */
+  resourceVersionWaitMs: number;
 }
 
-export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = Object.freeze({ minEvents: 1024, maxEvents: 20_000, windowMs: 75_000 });
+export const DEFAULT_WATCH_CACHE_OPTIONS: WatchCacheOptions = Object.freeze({ minEvents: 1024, maxEvents: 20_000, windowMs: 75_000, resourceVersionWaitMs: 3000 });
 
 /** Backends whose watch delivers an event before any reader can see its revision. */
 const IN_PROCESS_BACKENDS = new Set(['memory', 'sqlite']);
@@ -70,7 +72,7 @@ export class WatchCache {
   constructor(
     readonly codec: Codec,
     private readonly storage: () => Storage,
-    private readonly opts: WatchCacheOptions = DEFAULT_WATCH_CACHE_OPTIONS,
+    readonly opts: WatchCacheOptions = DEFAULT_WATCH_CACHE_OPTIONS,
     private readonly onError: (err: unknown) => void = () => undefined,
   ) {}
 

@@ -54,7 +54,7 @@ export async function serveWatch(req: WatchRequest): Promise<ApiResponse> {
   const initial = query.sendInitialEvents === true || rv === '' || rv === '0';
   if (rv !== '' && rv !== '0') {
     const n = Number(rv);
-    if (!(await cache.waitFor(n, 3000))) {
+    if (!(await cache.waitFor(n, cache.opts.resourceVersionWaitMs))) {
       throw statusError('Timeout', `Too large resource version: ${n}, current: ${cache.revision}`, { retryAfterSeconds: 1 });
     }
   } else if (rv === '') {

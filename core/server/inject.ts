@@ -17,7 +17,7 @@ export function buildContext(req: InjectRequest, shutdown: AbortSignal): Request
   const signals = [shutdown, ...(req.signal ? [req.signal] : [])];
   return {
     method: (req.method ?? 'GET').toUpperCase(),
-    path: decodeURIComponent(url.pathname),
+    path: safeDecode(url.pathname),
     query: url.searchParams,
     headers,
     body,
@@ -84,5 +84,14 @@ class InjectSink implements ResponseSink {
     if (this.closedValue) return;
     this.closedValue = true;
     this.closeCallbacks.splice(0).forEach((cb) => cb());
+  }
+}
+
+/** A malformed percent-encoding is kept as is (as the HTTP listener does), never thrown. */
+function safeDecode(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
   }
 }

@@ -13,7 +13,7 @@ export interface KubeAPIServerOptions {
   /** seconds between BOOKMARK events on watches that allow them (default 60) */
   bookmarkIntervalSeconds?: number;
   /** watch cache ring sizing, per resource */
-  watchCache?: { minEvents?: number; maxEvents?: number; windowSeconds?: number };
+  watchCache?: { minEvents?: number; maxEvents?: number; windowSeconds?: number; resourceVersionWaitSeconds?: number };
 }
 
 const optionsSchema = {
@@ -28,6 +28,7 @@ const optionsSchema = {
         minEvents: { type: 'integer', minimum: 1, default: DEFAULT_WATCH_CACHE_OPTIONS.minEvents },
         maxEvents: { type: 'integer', minimum: 1, default: DEFAULT_WATCH_CACHE_OPTIONS.maxEvents },
         windowSeconds: { type: 'number', minimum: 0, default: DEFAULT_WATCH_CACHE_OPTIONS.windowMs / 1000 },
+        resourceVersionWaitSeconds: { type: 'number', minimum: 0, default: DEFAULT_WATCH_CACHE_OPTIONS.resourceVersionWaitMs / 1000 },
       },
       default: {},
     },
@@ -60,6 +61,7 @@ export default definePlugin<KubeAPIServerOptions>({
       minEvents: wc.minEvents ?? DEFAULT_WATCH_CACHE_OPTIONS.minEvents,
       maxEvents: wc.maxEvents ?? DEFAULT_WATCH_CACHE_OPTIONS.maxEvents,
       windowMs: (wc.windowSeconds ?? DEFAULT_WATCH_CACHE_OPTIONS.windowMs / 1000) * 1000,
+      resourceVersionWaitMs: (wc.resourceVersionWaitSeconds ?? DEFAULT_WATCH_CACHE_OPTIONS.resourceVersionWaitMs / 1000) * 1000,
     });
     let initialized = false;
 
