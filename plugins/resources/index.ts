@@ -3,8 +3,37 @@
  * spreads this list into the catalogue.
  */
 import type { PluginDefinition } from '../../core/plugin/define';
+import ConfigMap from './core/configmaps';
+import Endpoints from './core/endpoints';
+import Event from './core/events';
+import LimitRange from './core/limitranges';
 import Namespace from './core/namespaces';
+import Node from './core/nodes';
+import PersistentVolumeClaim from './core/persistentvolumeclaims';
+import PersistentVolume from './core/persistentvolumes';
+import PodTemplate from './core/podtemplates';
 import Pod from './core/pods';
+import ReplicationController from './core/replicationcontrollers';
+import ResourceQuota from './core/resourcequotas';
+import Secret from './core/secrets';
+import ServiceAccount from './core/serviceaccounts';
 import Service from './core/services';
 
-export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([Namespace, Pod, Service]);
+export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
+  // core/v1
+  Namespace,
+  Pod,
+  Service,
+  Endpoints,
+  Node,
+  ConfigMap,
+  Secret,
+  ServiceAccount,
+  Event,
+  LimitRange,
+  ResourceQuota,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  PodTemplate,
+  ReplicationController,
+]);
