@@ -151,7 +151,11 @@ export class EtcdWatch implements Watcher {
     if (this.done) return;
     this.done = true;
     this.mux.remove(this, serverCanceled);
-    this.p.handler.error(err);
+    try {
+      this.p.handler.error(err);
+    } catch {
+      // a handler that throws from error() has nothing left to tell (as in watch-hub.ts)
+    }
   }
 
   onResponse(res: IWatchResponse): void {

@@ -215,7 +215,13 @@ class EtcdStorage implements Storage {
         compactedRevision,
       });
       let closed = false;
-      queueMicrotask(() => closed || handler.error(err));
+      queueMicrotask(() => {
+        try {
+          if (!closed) handler.error(err);
+        } catch {
+          // a handler that throws from error() has nothing left to tell
+        }
+      });
       return { close: () => void (closed = true) };
     }
     const p = this.k(prefix);

@@ -183,6 +183,25 @@ describe('etcd backend specifics', function () {
       assert.deepEqual([closed.events.length, open.events.map((e) => e.revision)], [1, [a.modRevision, b.modRevision]]);
     });
 
+    it('ends a watch whose handler throws with Internal and keeps the others delivering', async function () {
+      const s = await client();
+      const bad = new WatchRecorder();
+      const good = new WatchRecorder();
+      s.watch(p, { fromRevision: 0 }, {
+        next: () => {
+          throw new Error('handler bug');
+        },
+        error: (err) => bad.error(err),
+      });
+      const w = s.watch(p, { fromRevision: 0 }, good);
+      const a = await s.create(`${p}a`, '1');
+      await bad.untilError();
+      const b = await s.create(`${p}b`, '1');
+      await good.untilRevision(b.modRevision);
+      w.close();
+      assert.deepEqual([bad.errors.map((e) => e.code), good.events.map((e) => e.revision)], [['Internal'], [a.modRevision, b.modRevision]]);
+    });
+
     it('delivers nothing and no error when closed before the stream is established', async function () {
       const s = await client();
       const rec = new WatchRecorder();
