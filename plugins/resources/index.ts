@@ -3,6 +3,11 @@
  * spreads this list into the catalogue.
  */
 import type { PluginDefinition } from '../../core/plugin/define';
+import ControllerRevision from './apps/controllerrevisions';
+import DaemonSet from './apps/daemonsets';
+import Deployment from './apps/deployments';
+import ReplicaSet from './apps/replicasets';
+import StatefulSet from './apps/statefulsets';
 import ConfigMap from './core/configmaps';
 import Endpoints from './core/endpoints';
 import Event from './core/events';
@@ -36,4 +41,10 @@ export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   PersistentVolumeClaim,
   PodTemplate,
   ReplicationController,
+  // apps/v1
+  Deployment,
+  ReplicaSet,
+  StatefulSet,
+  DaemonSet,
+  ControllerRevision,
 ]);
