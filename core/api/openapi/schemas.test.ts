@@ -119,6 +119,12 @@ describe('OpenAPI schemas (generated from kubernetes-types)', () => {
     assert.ok(getBuiltinSchema(`${CORE}.ImageVolumeSource`));
   });
 
+  it('has kube-aggregator\'s APIService, which kubernetes-types lacks', () => {
+    const api = getBuiltinSchema('io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService');
+    assert.deepEqual(api?.['x-kubernetes-group-version-kind'], [{ group: 'apiregistration.k8s.io', kind: 'APIService', version: 'v1' }]);
+    assert.equal(prop('io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec', 'caBundle').format, 'byte');
+  });
+
   it('getSchema accepts a definition name or a #/components/schemas reference', () => {
     assert.equal(getSchema('io.k8s.api.apps.v1.Deployment'), getBuiltinSchema('io.k8s.api.apps.v1.Deployment'));
     assert.equal(getSchema('#/components/schemas/io.k8s.api.apps.v1.Deployment'), getBuiltinSchema('io.k8s.api.apps.v1.Deployment'));

@@ -9,6 +9,7 @@
  * them (client-side apply, edit, set image) and the server's patch engine must agree with it.
  */
 import type { Schema } from '../schema-types';
+import { EXTRA_DEFINITIONS } from './extra-definitions';
 import { ref } from './walk-types';
 
 /** Patch and list metadata of one list (or map) property. */
@@ -180,7 +181,7 @@ const NEW_DEFINITIONS: Record<string, Schema> = {
 
 /** Apply everything above to the walked definitions, in place. */
 export function applyOverlay(defs: Record<string, Schema>): void {
-  Object.assign(defs, NEW_DEFINITIONS);
+  Object.assign(defs, NEW_DEFINITIONS, EXTRA_DEFINITIONS);
   for (const [def, props] of Object.entries(ADDITIONS)) {
     const schema = must(defs, def);
     schema.properties = { ...schema.properties, ...props };
