@@ -21,6 +21,9 @@ const ACTION_MAX = 128;
 const REASON_MAX = 128;
 const NOTE_MAX = 1024;
 
+/** objects being created (prepareForCreate runs before validate on the same object) */
+const creating = new WeakSet<KObject>();
+
 function rec(v: unknown): Json {
   return isRecord(v) ? v : {};
 }
@@ -53,35 +56,38 @@ function validateSeries(ev: KObject, errors: FieldError[]): void {
   if (!str(ev.series.lastObservedTime)) errors.push(required('series.lastObservedTime', ''));
 }
 
-/** ValidateEventCreate for an events.k8s.io/v1 request: the legacy checks plus the strict ones. */
-export function validateEventV1(input: KObject, errors: FieldError[]): void {
+/** legacyValidateEvent: what every event write (create and update) must pass. */
+export function validateEventLegacy(input: KObject, errors: FieldError[]): void {
   const ev = toCoreEvent(input);
   const ns = ev.metadata.namespace ?? '';
   const involvedNs = str(rec(ev.involvedObject).namespace);
-  const hasEventTime = !!str(ev.eventTime);
-  if (!hasEventTime) {
+  if (!str(ev.eventTime)) {
     if (involvedNs === '' ? ns !== '' && ns !== 'default' : ns !== involvedNs) {
       errors.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
     }
-  } else {
-    if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system') errors.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
-    const controller = str(ev.reportingComponent);
-    if (!controller) errors.push(required('reportingController', ''));
-    for (const msg of isQualifiedName(controller)) errors.push(invalid('reportingController', controller, msg));
-    const instance = str(ev.reportingInstance);
-    if (!instance) errors.push(required('reportingInstance', ''));
-    if (instance.length > REPORTING_INSTANCE_MAX) errors.push(invalid('reportingInstance', '', `can have at most ${REPORTING_INSTANCE_MAX} characters`));
-    const action = str(ev.action);
-    if (!action) errors.push(required('action', ''));
-    if (action.length > ACTION_MAX) errors.push(invalid('action', '', `can have at most ${ACTION_MAX} characters`));
-    const reason = str(ev.reason);
-    if (!reason) errors.push(required('reason', ''));
-    if (reason.length > REASON_MAX) errors.push(invalid('reason', '', `can have at most ${REASON_MAX} characters`));
-    if (str(ev.message).length > NOTE_MAX) errors.push(invalid('message', '', `can have at most ${NOTE_MAX} characters`));
+    return;
   }
-  // strict validation (events.k8s.io/v1 and newer)
+  if (involvedNs === '' && ns !== 'default' && ns !== 'kube-system') errors.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
+  const controller = str(ev.reportingComponent);
+  if (!controller) errors.push(required('reportingController', ''));
+  for (const msg of isQualifiedName(controller)) errors.push(invalid('reportingController', controller, msg));
+  const instance = str(ev.reportingInstance);
+  if (!instance) errors.push(required('reportingInstance', ''));
+  if (instance.length > REPORTING_INSTANCE_MAX) errors.push(invalid('reportingInstance', '', `can have at most ${REPORTING_INSTANCE_MAX} characters`));
+  const action = str(ev.action);
+  if (!action) errors.push(required('action', ''));
+  if (action.length > ACTION_MAX) errors.push(invalid('action', '', `can have at most ${ACTION_MAX} characters`));
+  const reason = str(ev.reason);
+  if (!reason) errors.push(required('reason', ''));
+  if (reason.length > REASON_MAX) errors.push(invalid('reason', '', `can have at most ${REASON_MAX} characters`));
+  if (str(ev.message).length > NOTE_MAX) errors.push(invalid('message', '', `can have at most ${NOTE_MAX} characters`));
+}
+
+/** The strict checks of an events.k8s.io/v1 create (ValidateEventCreate beyond the legacy ones). */
+export function validateEventV1Create(input: KObject, errors: FieldError[]): void {
+  const ev = toCoreEvent(input);
   validateSeries(ev, errors);
-  if (!hasEventTime) errors.push(required('eventTime', ''));
+  if (!str(ev.eventTime)) errors.push(required('eventTime', ''));
   if (!EVENT_TYPES.includes(str(ev.type))) errors.push(invalid('type', '', `has invalid value: ${str(ev.type)}`));
   if (isSet(ev.firstTimestamp)) errors.push(invalid('firstTimestamp', '', 'needs to be unset'));
   if (isSet(ev.lastTimestamp)) errors.push(invalid('lastTimestamp', '', 'needs to be unset'));
@@ -115,10 +121,12 @@ export default defineResourcePlugin({
     printer: { columns: eventPrinter.columns, row: (obj: KObject, now: Date) => eventCells(toCoreEvent(obj), now) },
     fieldSelectors: eventsV1FieldSelectors,
   },
-  validate(ev, errors, ctx) {
-    // an update validates only what changed (below); creates get the full strict check
-    if (ctx?.method === 'PUT' || ctx?.method === 'PATCH') return;
-    validateEventV1(ev, errors);
+  prepareForCreate(ev) {
+    creating.add(ev);
+  },
+  validate(ev, errors) {
+    validateEventLegacy(ev, errors);
+    if (creating.has(ev)) validateEventV1Create(ev, errors);
   },
   validateUpdate(ev, old, errors) {
     const a = toCoreEvent(ev);
