@@ -51,6 +51,7 @@ describe('OpenAPI schemas (generated from kubernetes-types)', () => {
   it('types IntOrString, Quantity and Time as Kubernetes publishes them', () => {
     assert.deepEqual(getBuiltinSchema('io.k8s.apimachinery.pkg.util.intstr.IntOrString')?.oneOf, [{ type: 'integer' }, { type: 'string' }]);
     assert.equal(getBuiltinSchema('io.k8s.apimachinery.pkg.util.intstr.IntOrString')?.format, 'int-or-string');
+    assert.equal(getBuiltinSchema('io.k8s.apimachinery.pkg.util.intstr.IntOrString')?.['x-kubernetes-int-or-string'], true);
     assert.deepEqual(getBuiltinSchema('io.k8s.apimachinery.pkg.api.resource.Quantity')?.oneOf, [{ type: 'string' }, { type: 'number' }]);
     assert.equal(getBuiltinSchema(`${META}.Time`)?.format, 'date-time');
     assert.deepEqual(prop('io.k8s.api.apps.v1.RollingUpdateDeployment', 'maxSurge').allOf, [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString' }]);

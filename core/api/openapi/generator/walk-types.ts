@@ -71,7 +71,13 @@ export function walkKubernetesTypes(typesRoot: string): Record<string, Schema> {
       }
     }
   }
-  out[INT_OR_STRING] = { description: INT_OR_STRING_DESCRIPTION, format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] };
+  // Kubernetes' own shape (format + oneOf), plus the structural-schema marker CRDs use for the same thing
+  out[INT_OR_STRING] = {
+    description: INT_OR_STRING_DESCRIPTION,
+    format: 'int-or-string',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    'x-kubernetes-int-or-string': true,
+  };
   return out;
 }
 
