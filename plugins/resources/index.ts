@@ -8,6 +8,8 @@ import DaemonSet from './apps/daemonsets';
 import Deployment from './apps/deployments';
 import ReplicaSet from './apps/replicasets';
 import StatefulSet from './apps/statefulsets';
+import CronJob from './batch/cronjobs';
+import Job from './batch/jobs';
 import ConfigMap from './core/configmaps';
 import Endpoints from './core/endpoints';
 import Event from './core/events';
@@ -47,4 +49,7 @@ export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   StatefulSet,
   DaemonSet,
   ControllerRevision,
+  // batch/v1
+  Job,
+  CronJob,
 ]);
