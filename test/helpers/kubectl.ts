@@ -71,6 +71,8 @@ export interface Cluster {
 export interface UseClusterOptions {
   /** make sure these namespaces exist before the tests run (created via the API if missing) */
   ensureNamespaces?: string[];
+  /** a k8ts Configuration (YAML text), written to the suite dir and passed as --config */
+  config?: string;
 }
 
 /**
@@ -193,7 +195,8 @@ export function useCluster(opts: UseClusterOptions = {}): Cluster {
   before(async function () {
     this.timeout(60_000);
     c.dir = dirs.make('k8ts-e2e-');
-    c.up = await procs.up({ dataDir: path.join(c.dir, 'data'), cwd: c.dir, timeoutMs: 45_000 });
+    const args = opts.config === undefined ? [] : ['--config', c.write('k8ts.yaml', opts.config)];
+    c.up = await procs.up({ dataDir: path.join(c.dir, 'data'), cwd: c.dir, timeoutMs: 45_000, args });
     c.kubeconfig = c.up.kubeconfig;
     const kc = parse(fs.readFileSync(c.kubeconfig, 'utf8'));
     const cluster = kc.clusters[0].cluster;
