@@ -20,6 +20,8 @@ export const ANNOTATION_INGRESS_CLASS = 'kubernetes.io/ingress.class';
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_PATH_SUFFIXES = ['/..', '/.'];
+/** objects being created (prepareForCreate runs before validate on the same object) */
+const creating = new WeakSet<KObject>();
 
 function specOf(obj: KObject): Json {
   return isRecord(obj.spec) ? obj.spec : {};
@@ -202,6 +204,3 @@ export default defineResourcePlugin({
     validateIngressStatus(obj.status, errors);
   },
 });
-
-/** objects being created (prepareForCreate runs before validate on the same object) */
-const creating = new WeakSet<KObject>();
