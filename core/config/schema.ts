@@ -78,6 +78,17 @@ export const configurationSchema = {
             endpoints: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
             prefix: { type: 'string' },
             dialTimeoutMs: { type: 'integer', minimum: 1 },
+            requestTimeoutMs: { type: 'integer', minimum: 1 },
+            retry: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['initialMs', 'maxMs', 'maxAttempts'],
+              properties: {
+                initialMs: { type: 'integer', minimum: 1 },
+                maxMs: { type: 'integer', minimum: 1 },
+                maxAttempts: { type: 'integer', minimum: 1 },
+              },
+            },
           },
         },
       },
