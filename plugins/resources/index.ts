@@ -8,6 +8,7 @@ import DaemonSet from './apps/daemonsets';
 import Deployment from './apps/deployments';
 import ReplicaSet from './apps/replicasets';
 import StatefulSet from './apps/statefulsets';
+import HorizontalPodAutoscaler from './autoscaling/horizontalpodautoscalers';
 import CronJob from './batch/cronjobs';
 import Job from './batch/jobs';
 import ConfigMap from './core/configmaps';
@@ -52,4 +53,6 @@ export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   // batch/v1
   Job,
   CronJob,
+  // autoscaling/v2 (stored) and v1
+  HorizontalPodAutoscaler,
 ]);
