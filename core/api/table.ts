@@ -94,16 +94,19 @@ export interface TableOptions {
   listMeta?: Record<string, unknown>;
 }
 
+/** The cells of one row; a printer that throws gets `<unknown>` cells rather than failing the list. */
+export function rowCells(printer: TablePrinter | undefined, obj: KObject, now: Date): unknown[] {
+  const p = printer ?? DEFAULT_PRINTER;
+  try {
+    return p.row(obj, now);
+  } catch {
+    return [obj.metadata?.name ?? '', ...p.columns.slice(1).map(() => '<unknown>')];
+  }
+}
+
 /** One row; `full` is the object in the request's version (used for includeObject=Object). */
 export function tableRow(obj: KObject, full: KObject, opts: TableOptions): TableRow {
-  const printer = opts.printer ?? DEFAULT_PRINTER;
-  let cells: unknown[];
-  try {
-    cells = printer.row(obj, opts.now);
-  } catch {
-    cells = [obj.metadata?.name ?? '', ...printer.columns.slice(1).map(() => '<unknown>')];
-  }
-  const row: TableRow = { cells };
+  const row: TableRow = { cells: rowCells(opts.printer, obj, opts.now) };
   if (opts.includeObject === 'Metadata') row.object = partialObjectMetadata(full, opts.metaVersion);
   else if (opts.includeObject === 'Object') row.object = full;
   return row;

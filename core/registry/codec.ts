@@ -17,8 +17,10 @@ export interface CachedObject {
   readonly revision: number;
   /** hub shape, resourceVersion set, defaults applied */
   readonly obj: KObject;
-  /** JSON per served version, filled on first use */
-  json?: Map<string, string>;
+  /** JSON bytes per served version, filled on first use */
+  json?: Map<string, Buffer>;
+  /** JSON of metadata (Table rows, PartialObjectMetadata), filled on first use */
+  metadataJson?: string;
 }
 
 /** Deep copy of a JSON object. */
@@ -94,16 +96,16 @@ export class Codec {
     return Object.assign({ apiVersion, kind }, out, { apiVersion, kind });
   }
 
-  /** JSON of a cached object in `version`, computed once. */
-  json(entry: CachedObject, version: string): string {
+  /** JSON bytes of a cached object in `version`, computed once and shared by GET, LIST and watches. */
+  json(entry: CachedObject, version: string): Buffer {
     let m = entry.json;
     if (!m) m = entry.json = new Map();
-    let s = m.get(version);
-    if (s === undefined) {
-      s = JSON.stringify(this.toVersion(entry.obj, version));
-      m.set(version, s);
+    let b = m.get(version);
+    if (b === undefined) {
+      b = Buffer.from(JSON.stringify(this.toVersion(entry.obj, version)));
+      m.set(version, b);
     }
-    return s;
+    return b;
   }
 
   /** true when no served version has conversion code */

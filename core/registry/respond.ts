@@ -4,7 +4,7 @@
  */
 import YAML from 'yaml';
 import type { OutputFormat } from '../api/negotiate';
-import { buildTable, partialObjectMetadata, type IncludeObject } from '../api/table';
+import { DEFAULT_PRINTER, buildTable, partialObjectMetadata, rowCells, type IncludeObject } from '../api/table';
 import type { ApiResponse } from '../pipeline/types';
 import type { CachedObject, Codec } from './codec';
 import type { KObject, TablePrinter } from './types';
@@ -33,12 +33,15 @@ function hubOf(o: CachedObject | KObject): KObject {
   return isCached(o) ? o.obj : o;
 }
 
-function jsonOf(codec: Codec, o: CachedObject | KObject, version: string): string {
-  return isCached(o) ? codec.json(o, version) : JSON.stringify(codec.toVersion(o, version));
+function jsonOf(codec: Codec, o: CachedObject | KObject, version: string): Buffer {
+  return isCached(o) ? codec.json(o, version) : Buffer.from(JSON.stringify(codec.toVersion(o, version)));
 }
 
-function json(status: number, text: string): ApiResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: Buffer.from(text) };
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
+function json(status: number, body: string | Buffer): ApiResponse {
+  return { status, headers: { ...JSON_HEADERS }, body: typeof body === 'string' ? Buffer.from(body) : body };
 }
 
 function yaml(status: number, value: unknown): ApiResponse {
@@ -81,9 +84,13 @@ export function listResponse(codec: Codec, printer: TablePrinter | undefined, li
   switch (fmt.output.kind) {
     case 'json': {
       const head = `{"kind":${JSON.stringify(codec.listKind)},"apiVersion":${JSON.stringify(codec.apiVersion(fmt.version))},"metadata":${JSON.stringify(meta)},"items":[`;
-      const parts: string[] = new Array(list.items.length);
-      for (let i = 0; i < list.items.length; i++) parts[i] = jsonOf(codec, list.items[i], fmt.version);
-      return json(200, head + parts.join(',') + ']}');
+      const parts: Buffer[] = [Buffer.from(head)];
+      for (let i = 0; i < list.items.length; i++) {
+        if (i > 0) parts.push(COMMA);
+        parts.push(jsonOf(codec, list.items[i], fmt.version));
+      }
+      parts.push(LIST_END);
+      return json(200, Buffer.concat(parts));
     }
     case 'yaml':
       return yaml(200, {
@@ -103,6 +110,7 @@ export function listResponse(codec: Codec, printer: TablePrinter | undefined, li
         }),
       );
     case 'table': {
+      if (fmt.includeObject !== 'Object' && codec.conversionFree) return json(200, fastTable(printer, list, meta, fmt));
       const table = buildTable(
         list.items.map((o) => {
           const hub = hubOf(o);
@@ -113,4 +121,32 @@ export function listResponse(codec: Codec, printer: TablePrinter | undefined, li
       return json(200, JSON.stringify(table));
     }
   }
+}
+
+/**
+ * A Table list built from pieces: each row's PartialObjectMetadata reuses the object's cached
+ * metadata JSON (no conversion changes metadata here), so only the cells are serialized per request.
+ */
+function fastTable(printer: TablePrinter | undefined, list: ListBody, meta: Record<string, unknown>, fmt: ResponseFormat): Buffer {
+  const p = printer ?? DEFAULT_PRINTER;
+  const now = new Date();
+  const v = fmt.output.metaVersion;
+  const parts: string[] = [
+    `{"kind":"Table","apiVersion":"meta.k8s.io/${v}","metadata":${JSON.stringify(meta)},"columnDefinitions":${JSON.stringify(p.columns)},"rows":[`,
+  ];
+  const objectHead = `,"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/${v}","metadata":`;
+  for (let i = 0; i < list.items.length; i++) {
+    const o = list.items[i];
+    const hub = hubOf(o);
+    let row = `${i > 0 ? ',' : ''}{"cells":${JSON.stringify(rowCells(p, hub, now))}`;
+    if (fmt.includeObject === 'Metadata') {
+      let m: string;
+      if (isCached(o)) m = o.metadataJson ??= JSON.stringify(hub.metadata);
+      else m = JSON.stringify(hub.metadata);
+      row += `${objectHead}${m}}`;
+    }
+    parts.push(`${row}}`);
+  }
+  parts.push(']}');
+  return Buffer.from(parts.join(''));
 }

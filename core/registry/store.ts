@@ -204,16 +204,17 @@ export class Store {
       for (const c of candidates) if (c && c.key.startsWith(prefix) && this.matches(req, c.obj)) items.push(c);
       return { items, revision };
     }
-    for (const entry of this.cache.iterate(prefix, start)) {
-      if (filtered && !this.matches(req, entry.obj)) continue;
+    this.cache.forEachFrom(prefix, start, (entry) => {
+      if (filtered && !this.matches(req, entry.obj)) return true;
       if (items.length >= limit) {
         more = true;
-        if (filtered) break;
+        if (filtered) return false;
         remaining++;
-        continue;
+        return true;
       }
       items.push(entry);
-    }
+      return true;
+    });
     const out: ListResponse = { items, revision };
     if (more && items.length > 0) {
       out.continue = encodeContinue(prefix, revision, items[items.length - 1].key);

@@ -212,13 +212,13 @@ export class WatchCache {
     return out;
   }
 
-  /** Current objects under `prefix` from the first key >= `start`, in key order. */
-  *iterate(prefix: string, start: string): Generator<CachedObject> {
+  /** Visit current objects under `prefix` from the first key >= `start`, in key order, until `fn` returns false. */
+  forEachFrom(prefix: string, start: string, fn: (entry: CachedObject) => boolean | void): void {
     const keys = this.sortedKeys();
     for (let i = lowerBound(keys, start > prefix ? start : prefix); i < keys.length; i++) {
       const k = keys[i];
       if (!k.startsWith(prefix)) return;
-      yield this.state.get(k)!;
+      if (fn(this.state.get(k)!) === false) return;
     }
   }
 

@@ -39,6 +39,12 @@ export interface WatchRequest {
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+const LINE_HEAD: Record<EventType, Buffer> = {
+  ADDED: Buffer.from('{"type":"ADDED","object":'),
+  MODIFIED: Buffer.from('{"type":"MODIFIED","object":'),
+  DELETED: Buffer.from('{"type":"DELETED","object":'),
+};
+const LINE_END = Buffer.from('}\n');
 
 /** Start a watch: decides where it begins (may answer 504/503 before streaming), then streams. */
 export async function serveWatch(req: WatchRequest): Promise<ApiResponse> {
@@ -91,6 +97,7 @@ class WatchSession implements CacheWatcher {
   private done?: () => void;
   private timers: NodeJS.Timeout[] = [];
   private sentColumns = false;
+  private batch?: Buffer[];
   private readonly formatKey: string;
 
   constructor(private readonly req: WatchRequest) {
@@ -216,7 +223,7 @@ class WatchSession implements CacheWatcher {
       case 'metadata':
         return Buffer.from(`{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(codec.toVersion(entry.obj, fmt.version), fmt.output.metaVersion))}}\n`);
       default:
-        return Buffer.from(`{"type":"${type}","object":${codec.json(entry, fmt.version)}}\n`);
+        return Buffer.concat([LINE_HEAD[type], codec.json(entry, fmt.version), LINE_END]);
     }
   }
 
@@ -228,16 +235,32 @@ class WatchSession implements CacheWatcher {
     return Buffer.from(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
   }
 
+  /**
+   * Queue a line; every line queued in one synchronous run (a storage commit publishes its whole
+   * batch at once) goes out in one chunk at the end of it, flushed before any other I/O.
+   */
   private write(buf: Buffer): boolean {
     if (this.ended || !this.sink) return false;
+    if (this.batch) {
+      this.batch.push(buf);
+      return true;
+    }
+    this.batch = [buf];
+    queueMicrotask(() => this.flush());
+    return true;
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = undefined;
+    if (!batch || this.ended || !this.sink) return;
     let ok: boolean;
     try {
-      ok = this.sink.write(buf);
+      ok = this.sink.write(batch.length === 1 ? batch[0] : Buffer.concat(batch));
     } catch {
       ok = false;
     }
     if (!ok) this.end();
-    return ok;
   }
 
   private end(): void {
