@@ -212,6 +212,46 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.equal(t.rows.find((x) => x[0] === 'get-p1')?.at(-1), 'web', show(r));
     });
 
+    it('get deploy prints NAME READY UP-TO-DATE AVAILABLE AGE (+ CONTAINERS IMAGES SELECTOR with -o wide)', async () => {
+      ok(await create('tbl-web.yaml', deployment('tbl-web', 2)));
+      let r = ok(await c.kubectl(['get', 'deploy', 'tbl-web']));
+      let t = table(r);
+      assert.deepEqual(t.header, ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], show(r));
+      assert.deepEqual(t.rows[0]?.slice(0, 2), ['tbl-web', '0/2'], show(r));
+      r = ok(await c.kubectl(['get', 'deploy', 'tbl-web', '-o', 'wide']));
+      t = table(r);
+      assert.deepEqual(t.header, ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], show(r));
+      assert.deepEqual(t.rows[0]?.slice(5), ['nginx', 'nginx:1.27', 'app=tbl-web'], show(r));
+    });
+
+    it('get svc prints NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE', async () => {
+      ok(await create('tbl-svc.yaml', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'tbl-svc' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }));
+      const r = ok(await c.kubectl(['get', 'svc', 'tbl-svc']));
+      const t = table(r);
+      assert.deepEqual(t.header, ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'], show(r));
+      assert.equal(t.rows[0]?.[1], 'ClusterIP', show(r));
+      assert.match(t.rows[0]?.[2] ?? '', /^\d+\.\d+\.\d+\.\d+$/, show(r));
+      assert.deepEqual(t.rows[0]?.slice(3, 5), ['<none>', '80/TCP'], show(r));
+    });
+
+    it('get ns prints NAME STATUS AGE with Active namespaces', async () => {
+      const r = ok(await c.kubectl(['get', 'ns', 'get-other']));
+      const t = table(r);
+      assert.deepEqual(t.header, ['NAME', 'STATUS', 'AGE'], show(r));
+      assert.deepEqual(t.rows[0]?.slice(0, 2), ['get-other', 'Active'], show(r));
+    });
+
+    it('get cm and secret print NAME DATA AGE and NAME TYPE DATA AGE', async () => {
+      ok(await create('tbl-cm.yaml', configMap('tbl-cm', { a: '1', b: '2' })));
+      ok(await create('tbl-secret.yaml', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tbl-secret' }, stringData: { k: 'v' } }));
+      let r = ok(await c.kubectl(['get', 'cm', 'tbl-cm']));
+      assert.deepEqual(table(r).header, ['NAME', 'DATA', 'AGE'], show(r));
+      assert.deepEqual(table(r).rows[0]?.slice(0, 2), ['tbl-cm', '2'], show(r));
+      r = ok(await c.kubectl(['get', 'secret', 'tbl-secret']));
+      assert.deepEqual(table(r).header, ['NAME', 'TYPE', 'DATA', 'AGE'], show(r));
+      assert.deepEqual(table(r).rows[0]?.slice(0, 3), ['tbl-secret', 'Opaque', '1'], show(r));
+    });
+
     it('get -l selects by label', async () => {
       const r = ok(await c.kubectl(['get', 'pods', '-A', '-l', 'app in (db)', '-o', 'name']));
       assert.equal(r.stdout.trim(), 'pod/get-p2', show(r));
@@ -363,7 +403,8 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
     it('patch --subresource=scale sets spec.replicas of a deployment', async () => {
       ok(await create('scale-sub.yaml', deployment('scale-sub', 1)));
       const r = ok(await c.kubectl(['patch', 'deploy', 'scale-sub', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}']));
-      assert.match(r.stdout, /^deployment\.apps\/scale-sub patched$/m, show(r));
+      // the PATCH answers the autoscaling/v1 Scale, and kubectl names what it got back
+      assert.match(r.stdout, /^scale\.autoscaling\/scale-sub patched$/m, show(r));
       assert.equal((await get(['deploy', 'scale-sub'])).spec.replicas, 4);
       const s = json(ok(await c.kubectl(['get', 'deploy', 'scale-sub', '--subresource=scale', '-o', 'json'])));
       assert.equal(s.kind, 'Scale');

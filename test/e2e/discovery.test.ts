@@ -129,8 +129,15 @@ describe('e2e: discovery with kubectl (version, api-resources, api-versions, exp
     const r = await c.kubectl(['api-versions']);
     assert.equal(r.code, 0, show(r));
     const versions = r.stdout.trim().split('\n');
-    for (const v of ['v1', 'apps/v1', 'batch/v1', 'autoscaling/v1', 'policy/v1']) assert.ok(versions.includes(v), `${v}: ${show(r)}`);
+    for (const v of ['v1', 'apps/v1', 'batch/v1']) assert.ok(versions.includes(v), `${v}: ${show(r)}`);
     assert.deepEqual(versions, [...versions].sort(), show(r));
+  });
+
+  it('kubectl api-versions lists autoscaling/v1 (HPA) and policy/v1 (PDB) as a 1.32 cluster does', async () => {
+    const r = await c.kubectl(['api-versions']);
+    assert.equal(r.code, 0, show(r));
+    const versions = r.stdout.trim().split('\n');
+    for (const v of ['autoscaling/v1', 'autoscaling/v2', 'policy/v1']) assert.ok(versions.includes(v), `${v}: ${show(r)}`);
   });
 
   it('kubectl explain deployment.spec.strategy prints the field documentation', async () => {
