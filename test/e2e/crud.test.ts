@@ -252,6 +252,15 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.deepEqual(table(r).rows[0]?.slice(0, 3), ['tbl-secret', 'Opaque', '1'], show(r));
     });
 
+    it('get all (category "all") lists pods, services and deployments', async () => {
+      ok(await create('all-web.yaml', deployment('all-web', 1)));
+      ok(await create('all-svc.yaml', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'all-svc' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }));
+      const r = ok(await c.kubectl(['get', 'all', '-o', 'name']));
+      const lines = r.stdout.trim().split('\n');
+      for (const n of ['pod/get-p1', 'service/all-svc', 'deployment.apps/all-web']) assert.ok(lines.includes(n), `${n}: ${show(r)}`);
+      assert.ok(!lines.some((l) => l.startsWith('configmap/')), show(r));
+    });
+
     it('get -l selects by label', async () => {
       const r = ok(await c.kubectl(['get', 'pods', '-A', '-l', 'app in (db)', '-o', 'name']));
       assert.equal(r.stdout.trim(), 'pod/get-p2', show(r));
