@@ -598,6 +598,116 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
     });
   });
 
+  describe('more flows: server-side apply conflicts, dry runs, selectors, namespaces, services', () => {
+    it('apply --server-side by another field manager conflicts on an owned field; --force-conflicts takes it', async () => {
+      ok(await apply('ssa-web.yaml', deployment('ssa-web', 2), ['--server-side']));
+      const r = await apply('ssa-web.yaml', deployment('ssa-web', 3), ['--server-side', '--field-manager=other']);
+      assert.equal(r.code, 1, show(r));
+      assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl": \.spec\.replicas/, show(r));
+      assert.match(r.stderr, /--force-conflicts/, show(r));
+      assert.equal((await get(['deploy', 'ssa-web'])).spec.replicas, 2);
+      ok(await apply('ssa-web.yaml', deployment('ssa-web', 3), ['--server-side', '--field-manager=other', '--force-conflicts']));
+      assert.equal((await get(['deploy', 'ssa-web'])).spec.replicas, 3);
+    });
+
+    it('create --dry-run=server -o json returns the defaulted object and stores nothing', async () => {
+      const r = ok(await create('dry-web.yaml', deployment('dry-web', 1), ['--dry-run=server', '-o', 'json']));
+      const d = json(r);
+      assert.equal(d.metadata.name, 'dry-web');
+      assert.equal(d.spec.strategy?.type, 'RollingUpdate', 'defaults applied');
+      assert.equal(d.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent', 'defaults applied');
+      const g = await c.kubectl(['get', 'deploy', 'dry-web']);
+      fails(g, /\(NotFound\)/);
+    });
+
+    it('apply --dry-run=server reports "created (server dry run)" and stores nothing', async () => {
+      const r = ok(await apply('dry-cm.yaml', configMap('dry-cm'), ['--dry-run=server']));
+      assert.match(r.stdout, /^configmap\/dry-cm created \(server dry run\)$/m, show(r));
+      fails(await c.kubectl(['get', 'cm', 'dry-cm']), /\(NotFound\)/);
+    });
+
+    it('create -f with metadata.generateName gets a name with a 5-character suffix', async () => {
+      const r = ok(await create('gen.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } }, ['-o', 'name']));
+      assert.match(r.stdout.trim(), /^configmap\/gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/, show(r));
+    });
+
+    it('get --field-selector status.phase=Pending filters pods', async () => {
+      ok(await create('fs-p.yaml', pod('fs-p')));
+      const r = ok(await c.kubectl(['get', 'pods', '--field-selector', 'status.phase=Pending,metadata.name=fs-p', '-o', 'name']));
+      assert.equal(r.stdout.trim(), 'pod/fs-p', show(r));
+      const none = ok(await c.kubectl(['get', 'pods', '--field-selector', 'status.phase=Running,metadata.name=fs-p', '-o', 'name']));
+      assert.equal(none.stdout.trim(), '', show(none));
+    });
+
+    it('get --field-selector on an unsupported field: BadRequest field label not supported', async () => {
+      const r = await c.kubectl(['get', 'pods', '--field-selector', 'spec.bogus=x']);
+      fails(r, /^Error from server \(BadRequest\): .*field label not supported: spec\.bogus/m);
+    });
+
+    it('a pod with a finalizer being deleted shows STATUS Terminating', async () => {
+      ok(await create('term-p.yaml', { ...pod('term-p'), metadata: { name: 'term-p', finalizers: ['e2e.k8ts.io/hold'] } }));
+      ok(await c.kubectl(['delete', 'pod', 'term-p', '--wait=false']));
+      const r = ok(await c.kubectl(['get', 'pod', 'term-p']));
+      assert.equal(table(r).rows[0]?.[2], 'Terminating', show(r));
+      ok(await c.kubectl(['patch', 'pod', 'term-p', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']));
+    });
+
+    it('apply of an edited service is "configured" and keeps its cluster IP', async () => {
+      const svc = (port: number) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'apply-svc' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port }] } });
+      ok(await apply('apply-svc.yaml', svc(80)));
+      const ip = (await get(['svc', 'apply-svc'])).spec.clusterIP;
+      assert.match(ip ?? '', /^\d+\.\d+\.\d+\.\d+$/);
+      const r = ok(await apply('apply-svc.yaml', svc(8080)));
+      assert.match(r.stdout, /^service\/apply-svc configured$/m, show(r));
+      const s = await get(['svc', 'apply-svc']);
+      assert.equal(s.spec.clusterIP, ip);
+      assert.deepEqual(s.spec.ports.map((p: any) => [p.port, p.targetPort, p.protocol]), [[8080, 8080, 'TCP']]);
+    });
+
+    it('delete ns removes the namespace and what is in it', async () => {
+      await namespace('ns-gone');
+      ok(await create('ns-gone-cm.yaml', configMap('inside'), ['-n', 'ns-gone']));
+      const r = ok(await c.kubectl(['delete', 'ns', 'ns-gone', '--timeout=30s'], { timeoutMs: 45_000 }));
+      assert.match(r.stdout, /^namespace "ns-gone" deleted$/m, show(r));
+      fails(await c.kubectl(['get', 'ns', 'ns-gone']), /^Error from server \(NotFound\): namespaces "ns-gone" not found$/m);
+      const left = await c.request('GET', '/api/v1/namespaces/ns-gone/configmaps/inside');
+      assert.equal(left.status, 404, `the namespace's content must be deleted with it: GET /api/v1/namespaces/ns-gone/configmaps/inside -> ${left.status} ${left.body}`);
+    });
+
+    describe('a namespace whose content has a finalizer', () => {
+      before(async () => {
+        await namespace('ns-term');
+        ok(await create('ns-term-cm.yaml', { ...configMap('held'), metadata: { name: 'held', finalizers: ['e2e.k8ts.io/hold'] } }, ['-n', 'ns-term']));
+        ok(await c.kubectl(['delete', 'ns', 'ns-term', '--wait=false']));
+      });
+      after(async () => {
+        await c.kubectl(['patch', 'cm', 'held', '-n', 'ns-term', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+      });
+
+      it('stays Terminating (with a deletionTimestamp) while that content remains', async () => {
+        await new Promise((r) => setTimeout(r, 1000));
+        const r = await c.kubectl(['get', 'ns', 'ns-term', '-o', 'json']);
+        assert.equal(r.code, 0, show(r));
+        const ns = json(r);
+        assert.equal(ns.status?.phase, 'Terminating', JSON.stringify(ns));
+        assert.ok(ns.metadata.deletionTimestamp, JSON.stringify(ns));
+        const cm = await get(['cm', 'held', '-n', 'ns-term']);
+        assert.ok(cm.metadata.deletionTimestamp, 'the content is being deleted too');
+      });
+
+      it('refuses new content: Forbidden, being terminated', async () => {
+        const r = await create('ns-term-cm2.yaml', configMap('late'), ['-n', 'ns-term']);
+        fails(r, /^Error from server \(Forbidden\): error when creating "ns-term-cm2\.yaml": configmaps "late" is forbidden: unable to create new content in namespace ns-term because it is being terminated$/m);
+      });
+
+      it('goes away once the finalizer is removed', async () => {
+        ok(await c.kubectl(['patch', 'cm', 'held', '-n', 'ns-term', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']));
+        const r = ok(await c.kubectl(['wait', '--for=delete', 'ns/ns-term', '--timeout=30s'], { timeoutMs: 45_000 }));
+        assert.match(r.stdout, /namespace\/ns-term condition met|^$/m, show(r));
+      });
+    });
+  });
+
   describe('describe', () => {
     it('describe pod prints the pod sections', async () => {
       ok(await create('desc-p.yaml', pod('desc-p')));
