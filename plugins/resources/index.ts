@@ -26,6 +26,7 @@ import ResourceQuota from './core/resourcequotas';
 import Secret from './core/secrets';
 import ServiceAccount from './core/serviceaccounts';
 import Service from './core/services';
+import SystemNamespaces from './system-namespaces';
 
 export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   // core/v1
@@ -55,4 +56,6 @@ export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   CronJob,
   // autoscaling/v2 (stored) and v1
   HorizontalPodAutoscaler,
+  // not a resource: default, kube-system, kube-public, kube-node-lease and the kubernetes Service
+  SystemNamespaces,
 ]);

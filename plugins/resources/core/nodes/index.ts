@@ -2,6 +2,7 @@
  * Node (core/v1 nodes, cluster-scoped): allocatable defaults, taint and pod CIDR validation, status
  * (set on create too), the STATUS/ROLES/VERSION printer, field selector spec.unschedulable.
  */
+import type { RequestContext } from '../../../../core/pipeline/types';
 import type { KObject } from '../../../../core/registry/types';
 import { age } from '../../shared/age';
 import { child, duplicate, forbidden, index, invalid, notSupported, required, type FieldError } from '../../shared/field-errors';
@@ -43,6 +44,19 @@ function address(node: KObject, type: string): string {
 
 function info(node: KObject, key: string): string {
   return str((statusOf(node).nodeInfo as Json | undefined)?.[key]);
+}
+
+/** The `status` of a JSON create body (POST), if any. */
+function statusFromBody(ctx: RequestContext | undefined): Json | undefined {
+  if (!ctx || ctx.method !== 'POST' || ctx.body.length === 0) return undefined;
+  const type = String(ctx.headers['content-type'] ?? 'application/json');
+  if (!type.includes('json')) return undefined;
+  try {
+    const body = JSON.parse(ctx.body.toString('utf8')) as unknown;
+    return isRecord(body) && isRecord(body.status) ? body.status : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function validateTaints(list: unknown, path: string, errors: FieldError[]): void {
@@ -100,6 +114,14 @@ export default defineResourcePlugin({
       ],
     },
     fieldSelectors: { 'spec.unschedulable': (o: KObject) => String(isRecord(o.spec) && o.spec.unschedulable === true) },
+  },
+  prepareForCreate(obj, ctx) {
+    // nodes may register with their status (the kubelet does); the generic store drops status of
+    // kinds with a status subresource before the strategy runs, so take it from a JSON body again
+    if (obj.status === undefined || (isRecord(obj.status) && Object.keys(obj.status).length === 0)) {
+      const status = statusFromBody(ctx);
+      if (status) obj.status = status;
+    }
   },
   defaults(obj) {
     const status = statusOf(obj);
