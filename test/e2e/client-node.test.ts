@@ -221,6 +221,36 @@ describe('e2e: @kubernetes/client-node against k8ts up', function () {
       }
     });
 
+    it('with a labelSelector, an object leaving the selector is DELETED and one entering it is ADDED', async () => {
+      const seen: string[] = [];
+      const ctl = await new k8s.Watch(kc).watch(`/api/v1/namespaces/${NS}/configmaps`, { labelSelector: 'e2e=sel' }, (type, obj) => seen.push(`${type} ${obj?.metadata?.name}`), () => undefined);
+      const waitSeen = (ev: string) => until(ev, async () => seen.includes(ev), 10_000, 50).catch(() => assert.fail(`waiting for "${ev}"; events: ${JSON.stringify(seen)}`));
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cm-sel', labels: { e2e: 'other' } } } });
+        await core.patchNamespacedConfigMap({ name: 'cm-sel', namespace: NS, body: { metadata: { labels: { e2e: 'sel' } } } }, mergePatch());
+        await waitSeen('ADDED cm-sel');
+        await core.patchNamespacedConfigMap({ name: 'cm-sel', namespace: NS, body: { metadata: { labels: { e2e: 'gone' } } } }, mergePatch());
+        await waitSeen('DELETED cm-sel');
+        assert.deepEqual(seen, ['ADDED cm-sel', 'DELETED cm-sel']);
+      } finally {
+        ctl.abort();
+      }
+    });
+
+    it('a watch with timeoutSeconds ends cleanly (done without error)', async () => {
+      let done: { err: unknown } | undefined;
+      const started = Date.now();
+      const ctl = await new k8s.Watch(kc).watch(`/api/v1/namespaces/${NS}/configmaps`, { timeoutSeconds: 1 }, () => undefined, (err) => (done = { err }));
+      try {
+        await until('watch done', async () => done, 10_000, 50);
+        assert.equal(done!.err ?? null, null, String(done!.err));
+        assert.ok(Date.now() - started >= 900, 'not before the timeout');
+      } finally {
+        ctl.abort();
+      }
+    });
+
     it('a watch from resourceVersion N only sees changes after N', async () => {
       await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'cm-rv-old', labels: { e2e: 'rv' } } } });
       const list = await core.listNamespacedConfigMap({ namespace: NS, labelSelector: 'e2e=rv' });
@@ -262,6 +292,34 @@ describe('e2e: @kubernetes/client-node against k8ts up', function () {
       } finally {
         await inf.stop();
       }
+    });
+  });
+
+  describe('KubernetesObjectApi (generic, resolved through /apis/apps/v1 discovery)', () => {
+    it('create, read, list, replace and delete a Deployment', async () => {
+      const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+      const spec: k8s.V1Deployment = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'obj-web', namespace: NS },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'obj-web' } }, template: { metadata: { labels: { app: 'obj-web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      };
+      const created = (await objects.create(spec)) as k8s.V1Deployment;
+      assert.equal(created.metadata?.generation, 1);
+      const read = (await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'obj-web', namespace: NS } })) as k8s.V1Deployment;
+      assert.equal(read.metadata?.uid, created.metadata?.uid);
+      const list = await objects.list('apps/v1', 'Deployment', NS);
+      assert.ok(list.items.some((d) => d.metadata?.name === 'obj-web'));
+      read.spec!.replicas = 3;
+      const replaced = (await objects.replace(read)) as k8s.V1Deployment;
+      assert.equal(replaced.spec?.replicas, 3);
+      assert.equal(replaced.metadata?.generation, 2, 'a spec change bumps generation');
+      await objects.delete(read);
+      const s = await until('obj-web gone', async () => {
+        const e = await rejects(objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'obj-web', namespace: NS } }));
+        return e.code === 404 ? e : undefined;
+      });
+      assert.equal(s?.reason, 'NotFound');
     });
   });
 
