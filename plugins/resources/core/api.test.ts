@@ -207,3 +207,32 @@ describe('resources/core through the API', function () {
     });
   });
 });
+
+describe('resources/Namespace finalize through the API', function () {
+  this.timeout(20000);
+  let server: Server;
+  afterEach(async () => {
+    await server.stop(0);
+  });
+
+  it('replaces spec.finalizers through /finalize only', async () => {
+    server = await startWithPlugins([Namespace]);
+    const a = api(server);
+    await a.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    const put = await a.call('PUT', '/api/v1/namespaces/demo/finalize', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' }, spec: { finalizers: [] } });
+    assert.equal(put.status, 200);
+    assert.deepEqual(put.json<Obj>().spec.finalizers, []);
+  });
+
+  it('keeps a namespace Terminating until finalized when keepUntilFinalized is on', async () => {
+    server = await startWithPlugins([Namespace], { Namespace: { keepUntilFinalized: true } });
+    const a = api(server);
+    await a.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    assert.equal((await a.call('DELETE', '/api/v1/namespaces/demo')).status, 200);
+    const ns = (await a.call('GET', '/api/v1/namespaces/demo')).json<Obj>();
+    assert.equal(ns.status.phase, 'Terminating');
+    await a.call('PUT', '/api/v1/namespaces/demo/finalize', { metadata: { name: 'demo' }, spec: { finalizers: [] } });
+    assert.equal((await a.call('DELETE', '/api/v1/namespaces/demo')).status, 200);
+    assert.equal((await a.call('GET', '/api/v1/namespaces/demo')).status, 404);
+  });
+});

@@ -1,46 +1,37 @@
 /**
  * Object access for the few resource handlers that must write past the strategy (pods/binding sets
  * spec.nodeName, namespaces/finalize sets spec.finalizers), the way Kubernetes' subresource REST
- * handlers call the store's GuaranteedUpdate directly: read, mutate, compare-and-swap, retry.
- *
- * Objects are read and written as the JSON the API stores under the resource's key (storage
- * version, resourceVersion stripped, as Kubernetes' etcd3 store does). When the generic store
- * exports its own helpers, this is the one place to switch over.
+ * handlers call the store's GuaranteedUpdate directly: read, mutate, compare-and-swap, retry. The
+ * generic store's codec reads and writes the stored form; no strategy or admission runs.
  */
 import { statusError } from '../../../core/api/status';
+import type { RegisteredResource } from '../../../core/registry/registry';
+import { getStore } from '../../../core/registry/store';
 import type { KObject, RegisteredResourceRef } from '../../../core/registry/types';
-import { isStorageError, type KeyValue } from '../../../core/storage/types';
+import { isStorageError } from '../../../core/storage/types';
 import type { Server } from '../../../core/server/server';
 
 const MAX_ATTEMPTS = 8;
 
-function decode(kv: KeyValue): KObject {
-  const obj = JSON.parse(kv.value) as KObject;
-  obj.metadata ??= {};
-  obj.metadata.resourceVersion = String(kv.modRevision);
-  return obj;
+function registered(ref: RegisteredResourceRef): RegisteredResource {
+  if (!('hooks' in ref) || !('qualifiedName' in ref)) throw new Error('store access needs a registered resource');
+  return ref as RegisteredResource;
 }
 
-function encode(obj: KObject): string {
-  const copy = { ...obj, metadata: { ...obj.metadata } };
-  delete copy.metadata.resourceVersion;
-  return JSON.stringify(copy);
-}
-
-function qualified(ref: RegisteredResourceRef): { resource: string; group: string } {
-  return { resource: ref.definition.names.plural, group: ref.definition.group };
+function qualified(ref: RegisteredResourceRef): string {
+  const { group, names } = ref.definition;
+  return group ? `${names.plural}.${group}` : names.plural;
 }
 
 export function notFoundError(ref: RegisteredResourceRef, name: string) {
-  const { resource, group } = qualified(ref);
-  const q = group ? `${resource}.${group}` : resource;
-  return statusError('NotFound', `${q} "${name}" not found`, { name, group, kind: resource });
+  const { group, names } = ref.definition;
+  return statusError('NotFound', `${qualified(ref)} "${name}" not found`, { name, group, kind: names.plural });
 }
 
-/** The stored object, or undefined. */
+/** The stored object (hub form, defaults applied), or undefined. */
 export async function getObject(server: Server, ref: RegisteredResourceRef, namespace: string, name: string): Promise<KObject | undefined> {
-  const kv = await server.storage.get(ref.key(namespace, name));
-  return kv ? decode(kv) : undefined;
+  const cur = await getStore(server, registered(ref)).getForUpdate(namespace, name);
+  return cur?.obj;
 }
 
 /**
@@ -54,24 +45,28 @@ export async function guaranteedUpdate(
   name: string,
   mutate: (obj: KObject) => void,
 ): Promise<KObject> {
-  const key = ref.key(namespace, name);
+  const store = getStore(server, registered(ref));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const kv = await server.storage.get(key);
-    if (!kv) throw notFoundError(ref, name);
-    const obj = decode(kv);
+    const cur = await store.getForUpdate(namespace, name);
+    if (!cur) throw notFoundError(ref, name);
+    const obj = cur.obj;
     mutate(obj);
     try {
-      const written = await server.storage.update(key, encode(obj), kv.modRevision);
+      const written = await store.storage.update(cur.kv.key, store.codec.encode(obj), cur.kv.modRevision);
       obj.metadata.resourceVersion = String(written.modRevision);
       return obj;
     } catch (err) {
       if (isStorageError(err, 'Conflict')) continue;
       if (isStorageError(err, 'NotFound')) throw notFoundError(ref, name);
-      throw err;
+      throw store.mapError(err, name);
     }
   }
-  const { resource, group } = qualified(ref);
-  throw statusError('Conflict', `Operation cannot be fulfilled on ${group ? `${resource}.${group}` : resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group, kind: resource });
+  const { group, names } = ref.definition;
+  throw statusError('Conflict', `Operation cannot be fulfilled on ${qualified(ref)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
+    name,
+    group,
+    kind: names.plural,
+  });
 }
 
 /** Parse a JSON request body; 400 BadRequest when it is not an object. */

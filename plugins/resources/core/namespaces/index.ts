@@ -129,7 +129,7 @@ export default defineResourcePlugin<NamespaceOptions>({
     if (!options.keepUntilFinalized) return;
     resource.hooks.gracefulDelete.tap('Namespace', (ns) => {
       const finalizers = arr(isRecord(ns.spec) ? ns.spec.finalizers : undefined);
-      return finalizers.length > 0 ? 1 : undefined;
+      return finalizers.length > 0 ? 1 : 0;
     });
   },
 });

@@ -54,7 +54,7 @@ describe('resources/Namespace', () => {
     const r = namespaces({ keepUntilFinalized: true });
     const ns = runCreate(r, { metadata: { name: 'demo' } }).obj;
     assert.equal(r.hooks.gracefulDelete.call(ns, { ctx: fakeCtx({ method: 'DELETE' }) }), 1);
-    assert.equal(r.hooks.gracefulDelete.call({ ...ns, spec: { finalizers: [] } }, { ctx: fakeCtx({ method: 'DELETE' }) }), undefined);
+    assert.equal(r.hooks.gracefulDelete.call({ ...ns, spec: { finalizers: [] } }, { ctx: fakeCtx({ method: 'DELETE' }) }), 0);
   });
 
   it('prints NAME STATUS AGE', () => {
