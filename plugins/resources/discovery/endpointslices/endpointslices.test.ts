@@ -48,8 +48,20 @@ describe('resources/EndpointSlice', () => {
   });
 
   it('validates addresses against the addressType', () => {
-    const { errors } = runCreate(slices(), slice({ endpoints: [{ addresses: ['fd00::1', '127.0.0.1'] }] }));
+    const { errors } = runCreate(slices(), slice({ endpoints: [{ addresses: ['fd00::1', '10.0.0.300'] }] }));
     assert.deepEqual(fields(errors), ['endpoints[0].addresses[0]', 'endpoints[0].addresses[1]']);
+  });
+
+  it('accepts loopback addresses by default (process runtime, apiserver on 127.0.0.1)', () => {
+    assert.deepEqual(runCreate(slices(), slice({ endpoints: [{ addresses: ['127.0.0.1'] }] })).errors, []);
+  });
+
+  it('refuses loopback, unspecified and link-local addresses with strictAddresses, as Kubernetes', () => {
+    const strict = resourceOf(bareServer([EndpointSlice], { EndpointSlice: { strictAddresses: true } }), 'discovery.k8s.io', 'endpointslices');
+    const { errors } = runCreate(strict, slice({ endpoints: [{ addresses: ['127.0.0.1', '0.0.0.0', '169.254.1.1', '10.0.0.1'] }] }));
+    assert.deepEqual(fields(errors), ['endpoints[0].addresses[0]', 'endpoints[0].addresses[1]', 'endpoints[0].addresses[2]']);
+    const v6 = runCreate(strict, slice({ addressType: 'IPv6', endpoints: [{ addresses: ['::1', 'fe80::1', 'fd00::1'] }] })).errors;
+    assert.deepEqual(fields(v6), ['endpoints[0].addresses[0]', 'endpoints[0].addresses[1]']);
   });
 
   it('accepts FQDN addresses and refuses single-label ones', () => {

@@ -3,6 +3,7 @@
  * the `kubernetes.io/service-name` label. Defaults, validation (addressType required and immutable,
  * addresses by type, ports, hints), generation on any non-metadata change, the printer.
  */
+import { isIP } from 'node:net';
 import type { KObject } from '../../../../core/registry/types';
 import { age } from '../../shared/age';
 import { child, duplicate, index, invalid, notSupported, required, tooMany, type FieldError } from '../../shared/field-errors';
@@ -45,11 +46,9 @@ function validateAddress(address: string, addressType: string, path: string, err
       break;
     case 'IPv4':
       for (const msg of isValidIPv4(address)) errors.push(invalid(path, address, msg));
-      for (const msg of nonSpecialIPProblems(address)) errors.push(invalid(path, address, msg));
       break;
     case 'IPv6':
       for (const msg of isValidIPv6(address)) errors.push(invalid(path, address, msg));
-      for (const msg of nonSpecialIPProblems(address)) errors.push(invalid(path, address, msg));
       break;
     case 'FQDN':
       validateFQDN(address, path, errors);
@@ -131,6 +130,22 @@ function validatePorts(list: unknown, errors: FieldError[]): void {
   });
 }
 
+/**
+ * ValidateNonSpecialIP on IPv4/IPv6 addresses: no unspecified, loopback or link-local addresses.
+ * Kubernetes always applies it; k8ts only with the `strictAddresses` option, because its default
+ * `process` runtime gives pods host (loopback) addresses and the apiserver often listens on 127.0.0.1.
+ */
+export function validateSpecialAddresses(obj: KObject, errors: FieldError[]): void {
+  const o = obj as Json;
+  if (o.addressType !== 'IPv4' && o.addressType !== 'IPv6') return;
+  arr(o.endpoints).forEach((e, i) => {
+    arr(isRecord(e) ? e.addresses : undefined).forEach((a, j) => {
+      const address = str(a);
+      if (isIP(address)) for (const msg of nonSpecialIPProblems(address)) errors.push(invalid(index(child(index('endpoints', i), 'addresses'), j), address, msg));
+    });
+  });
+}
+
 export function validateEndpointSlice(obj: KObject, errors: FieldError[], validAddressTypes: readonly string[] = ADDRESS_TYPES): void {
   const o = obj as Json;
   const addressType = str(o.addressType);
@@ -162,8 +177,18 @@ export function endpointsCell(endpoints: unknown): string {
   return listWithMore(recs(endpoints).flatMap((e) => arr(e.addresses).map(String)));
 }
 
-export default defineResourcePlugin({
+export interface EndpointSliceOptions {
+  /** refuse unspecified, loopback and link-local endpoint addresses, as Kubernetes does (default false) */
+  strictAddresses?: boolean;
+}
+
+export default defineResourcePlugin<EndpointSliceOptions>({
   name: 'EndpointSlice',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { strictAddresses: { type: 'boolean', default: false } },
+  },
   description: 'discovery.k8s.io/v1 endpointslices: defaults, address/port validation, immutable addressType, printer',
   definition: {
     group: GROUP,
@@ -200,5 +225,8 @@ export default defineResourcePlugin({
   },
   validateUpdate(obj, old, errors) {
     validateImmutable(obj, old, 'addressType', errors);
+  },
+  setup(_server, resource, options) {
+    if (options.strictAddresses) resource.hooks.validate.tap('EndpointSlice', (obj, errors) => validateSpecialAddresses(obj, errors));
   },
 });
