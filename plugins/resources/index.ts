@@ -27,6 +27,21 @@ import Secret from './core/secrets';
 import ServiceAccount from './core/serviceaccounts';
 import Service from './core/services';
 import SystemNamespaces from './system-namespaces';
+import APIService from './apiregistration/apiservices';
+import CustomResourceDefinition from './apiextensions/customresourcedefinitions';
+import Lease from './coordination/leases';
+import EndpointSlice from './discovery/endpointslices';
+import EventV1 from './events/events';
+import IngressClass from './networking/ingressclasses';
+import Ingress from './networking/ingresses';
+import NetworkPolicy from './networking/networkpolicies';
+import PodDisruptionBudget from './policy/poddisruptionbudgets';
+import ClusterRoleBinding from './rbac/clusterrolebindings';
+import ClusterRole from './rbac/clusterroles';
+import RoleBinding from './rbac/rolebindings';
+import Role from './rbac/roles';
+import PriorityClass from './scheduling/priorityclasses';
+import StorageClass from './storage/storageclasses';
 
 export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   // core/v1
@@ -58,4 +73,29 @@ export const resourcePlugins: readonly PluginDefinition<any>[] = Object.freeze([
   HorizontalPodAutoscaler,
   // not a resource: default, kube-system, kube-public, kube-node-lease and the kubernetes Service
   SystemNamespaces,
+  // coordination.k8s.io/v1
+  Lease,
+  // discovery.k8s.io/v1
+  EndpointSlice,
+  // events.k8s.io/v1 (its own key space; see events/events/README.md)
+  EventV1,
+  // networking.k8s.io/v1
+  Ingress,
+  IngressClass,
+  NetworkPolicy,
+  // policy/v1
+  PodDisruptionBudget,
+  // rbac.authorization.k8s.io/v1
+  Role,
+  ClusterRole,
+  RoleBinding,
+  ClusterRoleBinding,
+  // scheduling.k8s.io/v1
+  PriorityClass,
+  // storage.k8s.io/v1
+  StorageClass,
+  // apiregistration.k8s.io/v1 (stored and validated; the aggregator comes later)
+  APIService,
+  // apiextensions.k8s.io/v1 (stored and validated; serving CRDs comes later)
+  CustomResourceDefinition,
 ]);
