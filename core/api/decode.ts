@@ -66,6 +66,11 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
     if (!decode) throw statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     try {
       value = decode(body);
+      // core/api/protobuf answers { apiVersion, kind, object }: the object, with the envelope's TypeMeta
+      if (isPlainObject(value) && isPlainObject(value.object) && !('metadata' in value)) {
+        const { apiVersion, kind, object } = value as { apiVersion?: unknown; kind?: unknown; object: Record<string, unknown> };
+        value = { ...(apiVersion ? { apiVersion } : {}), ...(kind ? { kind } : {}), ...object };
+      }
     } catch (err) {
       if (err && typeof err === 'object' && 'status' in err) throw err;
       throw statusError('BadRequest', `the body of the request could not be decoded as protobuf: ${(err as Error).message}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { InjectResponse } from '../pipeline/types';
 import type { Server } from '../server/server';
 import { getResourceRegistry } from './registry';
+import { enableGarbageCollectorFinalizers } from './store-delete';
 import { openWatch, startTestServer } from './testing';
 import { ALL_TEST_RESOURCES, TEST_GROUP, W, widget } from './test-resources';
 
@@ -118,14 +119,23 @@ describe('registry: delete, finalizers, deletecollection', () => {
       assert.equal(second.json<Obj>().metadata.resourceVersion, first.metadata.resourceVersion);
     });
 
-    it('propagationPolicy Orphan records the orphan finalizer', async () => {
+    it('without a garbage collector, propagationPolicy Orphan deletes at once', async () => {
+      await create('w1');
+      const r = await call('DELETE', `${W}/w1`, { propagationPolicy: 'Orphan' });
+      assert.equal(r.status, 200);
+      assert.equal((await call('GET', `${W}/w1`)).status, 404);
+    });
+
+    it('propagationPolicy Orphan records the orphan finalizer for the garbage collector', async () => {
+      enableGarbageCollectorFinalizers(server);
       await create('w1');
       const r = await call('DELETE', `${W}/w1`, { propagationPolicy: 'Orphan' });
       assert.deepEqual(r.json<Obj>().metadata.finalizers, ['orphan']);
       assert.ok(r.json<Obj>().metadata.deletionTimestamp);
     });
 
-    it('propagationPolicy Foreground records the foregroundDeletion finalizer', async () => {
+    it('propagationPolicy Foreground records the foregroundDeletion finalizer for the garbage collector', async () => {
+      enableGarbageCollectorFinalizers(server);
       await create('w1');
       const r = await call('DELETE', `${W}/w1?propagationPolicy=Foreground`);
       assert.deepEqual(r.json<Obj>().metadata.finalizers, ['foregroundDeletion']);

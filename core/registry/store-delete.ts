@@ -15,6 +15,22 @@ import type { KObject } from './types';
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
+const gcHosts = new WeakSet<object>();
+
+/**
+ * Called by the garbage collector plugin in apply(): from then on propagationPolicy Orphan and
+ * Foreground record the `orphan` / `foregroundDeletion` finalizer for it to process, as
+ * kube-apiserver does. Without a garbage collector nobody would ever remove them, so the store
+ * deletes at once (as Background) instead of leaving the object terminating forever.
+ */
+export function enableGarbageCollectorFinalizers(host: object): void {
+  gcHosts.add(host);
+}
+
+export function garbageCollectorFinalizersEnabled(host: object): boolean {
+  return gcHosts.has(host);
+}
+
 const MAX_DELETE_ATTEMPTS = 16;
 
 export interface DeleteResult {
@@ -63,7 +79,7 @@ export async function deleteObject(store: Store, wc: WriteContext, namespace: st
     const oldMeta = old.metadata;
     const grace = hooks.gracefulDelete.call(old, { gracePeriodSeconds: opts.gracePeriodSeconds, ctx: wc.ctx });
     const before = Array.isArray(oldMeta.finalizers) ? oldMeta.finalizers : [];
-    const finalizers = propagate(before, opts.propagationPolicy);
+    const finalizers = gcHosts.has(store.host) ? propagate(before, opts.propagationPolicy) : before;
     let obj: KObject | undefined;
     if (oldMeta.deletionTimestamp) {
       // already being deleted: the policy may change the GC finalizers, a shorter grace period applies
