@@ -85,7 +85,19 @@ export interface InjectRequest {
   onChunk?: (chunk: Buffer) => void;
   signal?: AbortSignal;
   remoteAddress?: string;
+  /**
+   * Who is calling. Default: the loopback identity (LOOPBACK_USER, in `system:masters`), as
+   * kube-apiserver's own loopback client; components pass their own identity; `'anonymous'`
+   * leaves the request unauthenticated so authentication plugins decide.
+   */
+  user?: UserInfo | 'anonymous';
 }
+
+/** The identity of in-process requests that name no user (kube-apiserver's loopback client). */
+export const LOOPBACK_USER: Readonly<UserInfo> = Object.freeze({
+  username: 'system:apiserver',
+  groups: ['system:masters', 'system:authenticated'],
+});
 
 /** What `server.inject` returns. */
 export interface InjectResponse {

@@ -1,4 +1,4 @@
-import type { ApiResponse, InjectRequest, InjectResponse, RequestContext, ResponseSink } from '../pipeline/types';
+import { LOOPBACK_USER, type ApiResponse, type InjectRequest, type InjectResponse, type RequestContext, type ResponseSink } from '../pipeline/types';
 import { serializeBody } from '../pipeline/body';
 
 /** Build the RequestContext for an in-process request (requestInfo is filled by the Server). */
@@ -23,6 +23,7 @@ export function buildContext(req: InjectRequest, shutdown: AbortSignal): Request
     body,
     requestInfo: undefined as unknown as RequestContext['requestInfo'],
     remoteAddress: req.remoteAddress ?? 'inject',
+    user: req.user === 'anonymous' ? undefined : (req.user ?? { ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] }),
     startTime: process.hrtime.bigint(),
     signal: AbortSignal.any(signals),
     state: new Map(),
