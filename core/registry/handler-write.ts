@@ -12,7 +12,7 @@ import { statusError } from '../api/status';
 import type { ApiResponse } from '../pipeline/types';
 import { cloneObject } from './codec';
 import { responseFormat, type RestRequest } from './rest-request';
-import { APPLY_PATCH, applyPatchTo, checkPatchType } from './patcher';
+import { APPLY_PATCH, applyPatchTo, checkPatchType, trackUpdate } from './patcher';
 import { getApiHooks, type DecodeInfo } from './registry';
 import { listResponse, objectResponse } from './respond';
 import { deleteCollection, deleteObject } from './store-delete';
@@ -68,11 +68,25 @@ function dryRunOf(req: RestRequest): boolean {
   return parseDryRun(req.ctx.query.getAll('dryRun'));
 }
 
+/** fieldManager of a POST/PUT (kubectl-create, kubectl-replace...): recorded in managedFields. */
+function fieldManagerOf(req: RestRequest): string | undefined {
+  const m = req.ctx.query.get('fieldManager') || undefined;
+  if (m !== undefined && m.length > 128) throw invalidError('CreateOptions', 'meta.k8s.io', '', [fieldTooLong('fieldManager', 128)]);
+  return m;
+}
+
+function track(req: RestRequest, old: KObject | undefined, obj: KObject, manager: string | undefined): KObject {
+  if (!manager) return obj;
+  const def = req.resource.definition;
+  return trackUpdate(old, obj, manager, { schema: def.patchSchema, apiVersion: req.store.codec.apiVersion(req.version), subresource: req.subresource });
+}
+
 export async function handleCreate(req: RestRequest): Promise<ApiResponse> {
   const fmt = responseFormat(req);
   const dryRun = dryRunOf(req);
   const fv = parseFieldValidation(req.ctx.query);
-  const hub = decodeObject(req, fv);
+  const manager = fieldManagerOf(req);
+  const hub = track(req, undefined, decodeObject(req, fv), manager);
   const created = await createObject(req.store, writeContext(req, dryRun), hub);
   return objectResponse(req.store.codec, req.resource.definition.printer, 201, created, fmt);
 }
@@ -81,13 +95,14 @@ export async function handleUpdate(req: RestRequest): Promise<ApiResponse> {
   const fmt = responseFormat(req);
   const dryRun = dryRunOf(req);
   const fv = parseFieldValidation(req.ctx.query);
+  const manager = fieldManagerOf(req);
   const hub = decodeObject(req, fv);
   const result = await updateObject(req.store, writeContext(req, dryRun), {
     namespace: req.namespace,
     name: req.name,
     tryUpdate: (current) => {
       checkResourceVersion(req.store, hub, current);
-      return cloneObject(hub);
+      return track(req, current, cloneObject(hub), manager);
     },
   });
   return objectResponse(req.store.codec, req.resource.definition.printer, 200, result.obj, fmt);

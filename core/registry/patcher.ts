@@ -27,24 +27,41 @@ export interface PatchOptions {
 }
 
 type Engine = (contentType: string, live: KObject | undefined, body: Buffer, opts: Record<string, unknown>) => unknown;
+type RecordUpdate = (opts: Record<string, unknown>) => { object: unknown };
 
 let engine: Engine | null | undefined;
+let recorder: RecordUpdate | null | undefined;
 
 function loadEngine(): Engine | null {
   if (engine !== undefined) return engine;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('../api/patch') as { applyPatch?: Engine };
+    const mod = require('../api/patch') as { applyPatch?: Engine; recordUpdate?: RecordUpdate };
     engine = typeof mod.applyPatch === 'function' ? mod.applyPatch : null;
+    recorder = typeof mod.recordUpdate === 'function' ? mod.recordUpdate : null;
   } catch {
     engine = null;
+    recorder = null;
   }
   return engine;
+}
+
+/**
+ * managedFields for a create or update by `fieldManager` (an `Update` operation), through
+ * core/api/patch's recordUpdate; the object unchanged when that engine is not built.
+ */
+export function trackUpdate(old: KObject | undefined, updated: KObject, fieldManager: string, opts: { schema?: unknown; apiVersion: string; subresource?: string }): KObject {
+  loadEngine();
+  if (!recorder) return updated;
+  const res = recorder({ old, updated, manager: fieldManager, apiVersion: opts.apiVersion, schema: opts.schema, subresource: opts.subresource || undefined });
+  const obj = res?.object;
+  return typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? (obj as KObject) : updated;
 }
 
 /** Force the built-in fallback (tests) or re-detect the engine. */
 export function usePatchEngine(e: Engine | null | undefined): void {
   engine = e;
+  if (e === undefined) recorder = undefined;
 }
 
 export function supportedPatchTypes(schema: unknown): string[] {
