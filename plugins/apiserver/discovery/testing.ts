@@ -94,7 +94,8 @@ export function testResources(defs: readonly ResourceDefinition[] = TEST_DEFINIT
 /** A bare Server with Discovery, OpenAPI, SchemaValidation and the test resources applied. */
 export function docsServer(defs: readonly ResourceDefinition[] = TEST_DEFINITIONS, options: Record<string, unknown> = {}): Server {
   const server = new Server({ config: {}, dataDir: os.tmpdir(), logger: pino({ level: 'silent' }) });
-  for (const p of [Discovery, OpenAPI, SchemaValidation, testResources(defs)]) p.apply(server, options[p.name] ?? {});
+  const plugins: PluginDefinition<any>[] = [Discovery, OpenAPI, SchemaValidation, testResources(defs)];
+  for (const p of plugins) p.apply(server, options[p.name] ?? {});
   return server;
 }
 
