@@ -244,6 +244,14 @@ describe('registry: create, get, update', () => {
       assert.equal((await call('POST', W, widget('w1'))).status, 201);
     });
 
+    it('create in a terminating namespace is 403 Forbidden', async () => {
+      await call('POST', '/api/v1/namespaces', { metadata: { name: 'default', finalizers: ['test.k8ts.dev/hold'] } });
+      await call('DELETE', '/api/v1/namespaces/default');
+      const r = await call('POST', W, widget('w1'));
+      assert.equal(r.status, 403);
+      assert.equal(r.json<Obj>().details.causes[0].reason, 'NamespaceTerminating');
+    });
+
     it('a namespace is served at /api/v1/namespaces/<name>', async () => {
       await call('POST', '/api/v1/namespaces', { metadata: { name: 'demo' } });
       const r = await call('GET', '/api/v1/namespaces/demo');

@@ -62,18 +62,34 @@ function throwIfInvalid(store: Store, name: string, errs: FieldError[]): void {
   if (errs.length > 0) throw invalidError(store.definition.names.kind, store.definition.group, name, errs);
 }
 
-/** Create in a missing namespace is 404 `namespaces "x" not found` (once namespaces are served). */
-export async function ensureNamespace(store: Store, namespace: string | undefined): Promise<void> {
+/**
+ * Create in a missing namespace is 404 `namespaces "x" not found`, in a terminating one 403
+ * Forbidden (kube-apiserver's NamespaceLifecycle), once namespaces are served.
+ */
+export async function ensureNamespace(store: Store, namespace: string | undefined, name = ''): Promise<void> {
   if (!store.definition.namespaced || !namespace) return;
   const nsResource = getResourceRegistry(store.host).get('', 'namespaces');
   if (!nsResource || nsResource === store.resource) return;
   const nsStore = getStore(store.host, nsResource);
   const key = nsResource.key('', namespace);
-  if (nsStore.cache.ready && nsStore.cache.get(key)) return;
-  const kv = await store.storage.get(key).catch((err: unknown) => {
-    throw store.mapError(err, namespace);
-  });
-  if (!kv) throw statusError('NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+  let ns = nsStore.cache.ready ? nsStore.cache.get(key)?.obj : undefined;
+  if (!ns) {
+    const kv = await store.storage.get(key).catch((err: unknown) => {
+      throw store.mapError(err, namespace);
+    });
+    if (!kv) throw statusError('NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    ns = nsStore.codec.decode(kv.value, kv.modRevision);
+  }
+  if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    const message = `unable to create new content in namespace ${namespace} because it is being terminated`;
+    const { group, names } = store.definition;
+    throw statusError('Forbidden', `${names.plural}${group ? `.${group}` : ''} "${name}" is forbidden: ${message}`, {
+      name,
+      group,
+      kind: names.plural,
+      causes: [{ reason: 'NamespaceTerminating', message, field: 'metadata.namespace' }],
+    });
+  }
 }
 
 /** Create a hub object (owned by the store from here on). Returns it with resourceVersion set. */
@@ -104,7 +120,7 @@ export async function createObject(store: Store, wc: WriteContext, input: KObjec
   hooks.validate.call(obj, errs, wc.ctx);
   throwIfInvalid(store, String(meta.name ?? ''), errs);
   await api.validatingAdmission.promise(admissionAttributes(store, wc, 'CREATE', obj, undefined));
-  await ensureNamespace(store, meta.namespace);
+  await ensureNamespace(store, meta.namespace, String(meta.name ?? ''));
   if (wc.dryRun) return obj;
 
   for (let attempt = 1; ; attempt++) {
