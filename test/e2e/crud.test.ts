@@ -97,6 +97,20 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.equal(JSON.stringify(d).includes('$setElementOrder'), false, 'SMP directives must not be stored');
     });
 
+    it('apply -f of a multi-document YAML creates a namespace and the objects in it', async () => {
+      c.write(
+        'multi.yaml',
+        [
+          'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: multi\n',
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: multi-cm\n  namespace: multi\ndata:\n  a: "1"\n',
+          'apiVersion: v1\nkind: Service\nmetadata:\n  name: multi-svc\n  namespace: multi\nspec:\n  ports:\n  - port: 80\n',
+        ].join('---\n'),
+      );
+      const r = ok(await c.kubectl(['apply', '-f', 'multi.yaml']));
+      assert.equal(r.stdout, 'namespace/multi created\nconfigmap/multi-cm created\nservice/multi-svc created\n', show(r));
+      assert.equal((await get(['cm', 'multi-cm', '-n', 'multi'])).data.a, '1');
+    });
+
     it('apply -f of an unchanged manifest is "unchanged"', async () => {
       ok(await apply('apply-same.yaml', configMap('apply-same')));
       const r = ok(await apply('apply-same.yaml', configMap('apply-same')));
@@ -556,6 +570,47 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.match(cm.metadata.deletionTimestamp ?? '', /Z$/, JSON.stringify(cm.metadata));
       ok(await c.kubectl(['patch', 'cm', 'fin-keep', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']));
       assert.ok(await until('fin-keep gone', () => gone(['cm', 'fin-keep'])));
+    });
+  });
+
+  describe('delete --cascade with a dependent (ownerReferences; needs the garbage collector, §11)', () => {
+    /** an owner ConfigMap and a dependent ConfigMap that names it (blockOwnerDeletion) */
+    const family = async (prefix: string) => {
+      ok(await create(`${prefix}-owner.yaml`, configMap(`${prefix}-owner`)));
+      const owner = await get(['cm', `${prefix}-owner`]);
+      ok(
+        await create(`${prefix}-dep.yaml`, {
+          ...configMap(`${prefix}-dep`),
+          metadata: { name: `${prefix}-dep`, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata.name, uid: owner.metadata.uid, blockOwnerDeletion: true }] },
+        }),
+      );
+    };
+    const exists = async (name: string) => (await c.request('GET', `/api/v1/namespaces/default/configmaps/${name}`)).status === 200;
+
+    it('background: the owner goes at once, the dependent is deleted afterwards', async () => {
+      await family('gc-bg');
+      ok(await c.kubectl(['delete', 'cm', 'gc-bg-owner', '--cascade=background', '--timeout=20s']));
+      assert.equal(await exists('gc-bg-owner'), false);
+      await until('gc-bg-dep deleted by the garbage collector', async () => !(await exists('gc-bg-dep')), 10_000);
+    });
+
+    it('foreground: the dependent is deleted before the owner disappears', async () => {
+      await family('gc-fg');
+      const r = ok(await c.kubectl(['delete', 'cm', 'gc-fg-owner', '--cascade=foreground', '--timeout=30s'], { timeoutMs: 45_000 }));
+      assert.match(r.stdout, /^configmap "gc-fg-owner" deleted$/m, show(r));
+      assert.equal(await exists('gc-fg-owner'), false);
+      assert.equal(await exists('gc-fg-dep'), false, 'with foreground deletion the dependent is gone by the time the owner is');
+    });
+
+    it('orphan: the dependent stays, without its ownerReference', async () => {
+      await family('gc-or');
+      ok(await c.kubectl(['delete', 'cm', 'gc-or-owner', '--cascade=orphan', '--timeout=20s']));
+      assert.equal(await exists('gc-or-owner'), false);
+      const dep = await until('gc-or-dep orphaned', async () => {
+        const d = await get(['cm', 'gc-or-dep']);
+        return (d.metadata.ownerReferences ?? []).length === 0 ? d : undefined;
+      }, 10_000);
+      assert.equal(dep.metadata.name, 'gc-or-dep');
     });
   });
 
