@@ -122,6 +122,13 @@ describe('resources/core through the API', function () {
       assert.equal(table.rows[0].cells[2], 'Terminating');
     });
 
+    it('leaves the pod in place on a dry-run eviction', async () => {
+      await a.create(PODS, pod('p1'));
+      const res = await a.call('POST', `${PODS}/p1/eviction?dryRun=All`, { metadata: { name: 'p1' } });
+      assert.equal(res.status, 201);
+      assert.equal((await a.call('GET', `${PODS}/p1`)).status, 200);
+    });
+
     it('answers 404 when evicting a missing pod', async () => {
       const res = await a.call('POST', `${PODS}/nope/eviction`, { metadata: { name: 'nope' } });
       assert.equal(res.status, 404);

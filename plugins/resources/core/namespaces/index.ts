@@ -22,9 +22,20 @@ export interface NamespaceOptions {
   /**
    * Kubernetes semantics on DELETE: the namespace stays `Terminating` until spec.finalizers is
    * empty (the namespace controller empties it through /finalize and deletes again). Off until that
-   * controller is enabled, so a DELETE removes the namespace at once.
+   * controller is enabled (it calls `enableNamespaceFinalization(server)`), so until then a DELETE
+   * removes the namespace at once.
    */
   keepUntilFinalized?: boolean;
+}
+
+const finalizing = new WeakSet<object>();
+
+/**
+ * Called by the namespace controller (in its apply): from now on a DELETE keeps the namespace
+ * Terminating until its spec.finalizers are empty, as the option `keepUntilFinalized` does.
+ */
+export function enableNamespaceFinalization(server: object): void {
+  finalizing.add(server);
 }
 
 function validateFinalizers(list: unknown, path: string, errors: FieldError[]): void {
@@ -125,9 +136,10 @@ export default defineResourcePlugin<NamespaceOptions>({
       if (phase !== 'Active') errors.push(invalid('status.phase', phase, "may only be 'Active' if `deletionTimestamp` is empty"));
     } else if (phase !== 'Terminating') errors.push(invalid('status.phase', phase, "may only be 'Terminating' if `deletionTimestamp` is not empty"));
   },
-  setup(_server, resource, options) {
-    if (!options.keepUntilFinalized) return;
+  setup(server, resource, options) {
+    if (options.keepUntilFinalized) finalizing.add(server);
     resource.hooks.gracefulDelete.tap('Namespace', (ns) => {
+      if (!finalizing.has(server)) return undefined;
       const finalizers = arr(isRecord(ns.spec) ? ns.spec.finalizers : undefined);
       return finalizers.length > 0 ? 1 : 0;
     });

@@ -1,10 +1,14 @@
 /**
  * pods/binding (POST Binding: assign the pod to a node, 409 if it already has one) and
- * pods/eviction (POST policy/v1 Eviction: delete the pod, 201 Status Success; PodDisruptionBudget
- * checks arrive with the disruption controller).
+ * pods/eviction (POST policy/v1 Eviction: delete the pod through the store with the eviction's
+ * deleteOptions, 201 Status Success; PodDisruptionBudget checks arrive with the disruption controller).
  */
+import { parseDeleteOptions } from '../../../../core/api/options';
 import { statusError, success } from '../../../../core/api/status';
 import type { ApiResponse, RequestContext } from '../../../../core/pipeline/types';
+import type { RegisteredResource } from '../../../../core/registry/registry';
+import { getStore } from '../../../../core/registry/store';
+import { deleteObject } from '../../../../core/registry/store-delete';
 import type { CustomSubresource, KObject, SubresourceTarget } from '../../../../core/registry/types';
 import type { Server } from '../../../../core/server/server';
 import { rfc3339 } from '../../shared/age';
@@ -99,16 +103,15 @@ export function evictionSubresource(server: Server): CustomSubresource {
       if (meta.name !== undefined && meta.name !== target.name) {
         throw statusError('BadRequest', 'name in URL does not match name in Eviction object');
       }
-      const deleteOptions: Json = isRecord(eviction.deleteOptions) ? { ...eviction.deleteOptions } : {};
-      deleteOptions.kind ??= 'DeleteOptions';
-      deleteOptions.apiVersion ??= 'v1';
-      const query = dryRun(ctx) ? '?dryRun=All' : '';
-      const res = await server.inject({
-        method: 'DELETE',
-        url: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.name)}${query}`,
-        body: deleteOptions,
-      });
-      if (res.status >= 300) return { status: res.status, body: res.json() };
+      const raw: Json = isRecord(eviction.deleteOptions) ? { ...eviction.deleteOptions } : {};
+      if (raw.kind === undefined || raw.kind === '') delete raw.kind;
+      delete raw.apiVersion;
+      const opts = parseDeleteOptions(Buffer.from(JSON.stringify(raw)), 'application/json', new URLSearchParams());
+      const dry = opts.dryRun || dryRun(ctx);
+      // the eviction was authorized as `create pods/eviction`; the delete runs in the store, as
+      // Kubernetes' EvictionREST does (PodDisruptionBudget checks come with the disruption controller)
+      const store = getStore(server, target.resource as RegisteredResource);
+      await deleteObject(store, { ctx, dryRun: dry, version: 'v1', subresource: '' }, target.namespace, target.name, { ...opts, dryRun: dry });
       return { status: 201, body: success(201) };
     },
   };
