@@ -144,6 +144,15 @@ describe('resources/CustomResourceDefinition', () => {
     assert.equal(errorOn(regrouped, 'spec.group'), 'FieldValueInvalid');
   });
 
+  it('lets /status trim storedVersions to the storage version', () => {
+    const r = crds();
+    const v1 = runCreate(r, crd()).obj;
+    const v2 = runUpdate(r, { ...crd({ versions: [version({ storage: false }), version({ name: 'v2' })] }), status: v1.status }, v1).obj;
+    const { obj, errors } = runUpdate(r, { ...v2, status: { storedVersions: ['v2'] } }, v2, fakeCtx({ method: 'PUT', subresource: 'status' }));
+    assert.deepEqual(errors, []);
+    assert.deepEqual((obj.status as Obj).storedVersions, ['v2']);
+  });
+
   it('validates acceptedNames on /status', () => {
     const r = crds();
     const old = runCreate(r, crd()).obj;

@@ -5,11 +5,11 @@
  * NamesAccepted/Established conditions and conversion webhooks come in a later issue.
  */
 import type { KObject } from '../../../../core/registry/types';
+import { invalid } from '../../shared/field-errors';
 import { validateImmutable } from '../../shared/groups-validation';
 import { arr, ensure, isRecord, recs, setDefault, setDefaultString, str, type Json } from '../../shared/object';
-import { defineResourcePlugin } from '../../shared/resource-plugin';
+import { defineResourcePlugin, subresourceOf } from '../../shared/resource-plugin';
 import { onlyV1 } from '../../shared/versions';
-import { invalid } from '../../shared/field-errors';
 import { validateCRD, validateNames, validateStoredVersions } from './validation';
 
 export const GROUP = 'apiextensions.k8s.io';
@@ -75,8 +75,9 @@ export default defineResourcePlugin({
     creating.add(obj);
     addStoredVersion(obj);
   },
-  prepareForUpdate(obj) {
-    addStoredVersion(obj);
+  prepareForUpdate(obj, _old, ctx) {
+    // a /status write (the storage version migrator trimming storedVersions) is taken as sent
+    if (subresourceOf(ctx) !== 'status') addStoredVersion(obj);
   },
   validate(obj, errors) {
     validateCRD(obj as Json, errors);
