@@ -829,6 +829,30 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.match(r.stderr, /^Warning: unknown field "spec\.bogus"$/m, show(r));
     });
 
+    it('get of an unknown resource type: the server doesn\'t have a resource type', async () => {
+      fails(await c.kubectl(['get', 'foos']), /^error: the server doesn't have a resource type "foos"$/m);
+    });
+
+    it('PATCH with an unknown Content-Type is 415 UnsupportedMediaType', async () => {
+      ok(await create('p415.yaml', configMap('p415')));
+      const r = await c.request('PATCH', '/api/v1/namespaces/default/configmaps/p415', '{"data":{"a":"2"}}', { 'Content-Type': 'text/plain' });
+      assert.equal(r.status, 415, r.body);
+      assert.equal(r.json().reason, 'UnsupportedMediaType', r.body);
+    });
+
+    it('POST to a named object is 405 MethodNotAllowed', async () => {
+      const r = await c.request('POST', '/api/v1/namespaces/default/configmaps/x405', configMap('x405'));
+      assert.equal(r.status, 405, r.body);
+      assert.equal(r.json().reason, 'MethodNotAllowed', r.body);
+    });
+
+    it('a body namespace that differs from the URL is 400 BadRequest', async () => {
+      const r = await c.request('POST', '/api/v1/namespaces/default/configmaps', { ...configMap('nsmismatch'), metadata: { name: 'nsmismatch', namespace: 'kube-system' } });
+      assert.equal(r.status, 400, r.body);
+      assert.equal(r.json().reason, 'BadRequest', r.body);
+      assert.match(r.json().message, /the namespace of the provided object does not match the namespace sent on the request/, r.body);
+    });
+
     it('create in a missing namespace: namespaces "nope-ns" not found', async () => {
       fails(await create('in-missing-ns.yaml', configMap('x1'), ['-n', 'nope-ns']), /^Error from server \(NotFound\): error when creating "in-missing-ns\.yaml": namespaces "nope-ns" not found$/m);
     });
