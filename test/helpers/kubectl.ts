@@ -192,8 +192,15 @@ export function useCluster(opts: UseClusterOptions = {}): Cluster {
     });
   };
 
+  // if mocha exits without running after() (e.g. --bail, an uncaught error), still end what we started
+  const onExit = () => {
+    for (const child of groups) killGroup(child);
+    if (c.up?.child.pid !== undefined && c.up.child.exitCode === null) c.up.child.kill('SIGKILL');
+  };
+
   before(async function () {
     this.timeout(60_000);
+    process.on('exit', onExit);
     c.dir = dirs.make('k8ts-e2e-');
     const args = opts.config === undefined ? [] : ['--config', c.write('k8ts.yaml', opts.config)];
     c.up = await procs.up({ dataDir: path.join(c.dir, 'data'), cwd: c.dir, timeoutMs: 45_000, args });
@@ -221,6 +228,7 @@ export function useCluster(opts: UseClusterOptions = {}): Cluster {
     for (const child of groups) killGroup(child);
     if (c.up) await Promise.race([c.up.stop('SIGTERM'), new Promise((r) => setTimeout(r, 10_000))]);
     await procs.killAll();
+    process.off('exit', onExit);
     dirs.cleanup();
   });
 
