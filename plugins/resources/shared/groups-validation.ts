@@ -5,7 +5,7 @@
  * problems found ([] when valid) in apimachinery's wording, or pushes FieldErrors.
  */
 import { isIP } from 'node:net';
-import { immutable, index, invalid, notSupported, required, type FieldError } from './field-errors';
+import { immutable, invalid, notSupported, required, type FieldError } from './field-errors';
 import { isDNS1123Label, isDNS1123Subdomain } from './names';
 import { getPath, semanticEqual } from './object';
 
@@ -73,8 +73,13 @@ export function nonSpecialIPProblems(v: string): string[] {
     if (a === 224 && b === 0 && c === 0) errs.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
     return errs;
   }
-  const lower = v.toLowerCase();
-  const expanded = expandIPv6(lower);
+  const expanded = expandIPv6(v.toLowerCase());
+  // IPv4-mapped (::ffff:a.b.c.d) addresses are judged as the IPv4 address, as Go's net.IP does
+  if (/^0{20}ffff/.test(expanded)) {
+    const tail = expanded.slice(24);
+    const v4 = [0, 2, 4, 6].map((i) => parseInt(tail.slice(i, i + 2), 16)).join('.');
+    return nonSpecialIPProblems(v4).map((m) => m.replace(`(${v4})`, `(${v})`));
+  }
   if (/^0+$/.test(expanded)) errs.push(`may not be unspecified (${v})`);
   if (/^0{31}1$/.test(expanded)) errs.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
   const first = parseInt(expanded.slice(0, 4), 16);
@@ -139,29 +144,11 @@ export function validateImmutable(obj: unknown, old: unknown, path: string, erro
   if (!semanticEqual(now, getPath(old, path))) errors.push(immutable(path, now ?? null));
 }
 
-/** A list of names where each must pass `check` (path `<path>[i]`). */
-export function validateEach(list: unknown, path: string, check: (v: string) => string[], errors: FieldError[]): void {
-  if (!Array.isArray(list)) return;
-  list.forEach((v, i) => {
-    const s = typeof v === 'string' ? v : String(v);
-    for (const msg of check(s)) errors.push(invalid(index(path, i), s, msg));
-  });
-}
-
 /** A string field that, when set, must pass `check`. */
 export function validateOptionalString(value: unknown, path: string, check: (v: string) => string[], errors: FieldError[]): void {
   if (value === undefined || value === null || value === '') return;
   const s = typeof value === 'string' ? value : String(value);
   for (const msg of check(s)) errors.push(invalid(path, s, msg));
-}
-
-/** `true`/`false` only (a JSON boolean field). */
-export function validateBoolean(value: unknown, path: string, errors: FieldError[], opts: { required?: boolean } = {}): void {
-  if (value === undefined || value === null) {
-    if (opts.required) errors.push(required(path));
-    return;
-  }
-  if (typeof value !== 'boolean') errors.push({ type: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${JSON.stringify(value)}: must be a boolean` });
 }
 
 /** An int32 field: must be an integer. */
