@@ -32,6 +32,8 @@ export const HandlerStage = Object.freeze({
   AGGREGATOR: -1000,
   /** discovery and OpenAPI documents built from the resource registry (/api, /apis, /openapi/v3) */
   DISCOVERY: -100,
+  /** resources that are served but never stored (TokenReview, SelfSubjectReview, ...): before the generic store */
+  VIRTUAL: -50,
   /** built-in resources (KubeAPIServer) */
   BUILTIN: 0,
   /** custom resources (APIExtensionServer) */
@@ -62,4 +64,20 @@ export const RespondedStage = Object.freeze({
   AUDIT: 0,
   /** anything else */
   DEFAULT: 100,
+});
+
+/** Stages of `authn.authenticate`, the authenticator union (first to recognise the request wins). */
+export const AuthenticatorStage = Object.freeze({
+  /** client certificates signed by the cluster CA */
+  X509: -300,
+  /** static bearer tokens (--token-auth-file) */
+  TOKEN_FILE: -200,
+  /** ServiceAccount JWTs */
+  SERVICE_ACCOUNT: -100,
+  /** anything else */
+  DEFAULT: 0,
+  /** the plain-HTTP listener without credentials (apiserver.insecureHttp) */
+  INSECURE: 900,
+  /** no credentials at all: system:anonymous */
+  ANONYMOUS: 1000,
 });

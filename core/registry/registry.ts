@@ -1,7 +1,7 @@
 import { AsyncSeriesHook, SyncBailHook, SyncHook } from 'tapable';
 import type { RequestContext } from '../pipeline/types';
 import { defineComponentHooks, type HasHookIndex } from '../server/hook-index';
-import type { AdmissionAttributes, FieldError, KObject, RegisteredResourceRef, ResourceDefinition, VersionDefinition } from './types';
+import type { AdmissionAttributes, CustomSubresource, FieldError, KObject, RegisteredResourceRef, ResourceDefinition, VersionDefinition } from './types';
 
 /**
  * The API machinery's own hooks (owner `api`): admission, and the decode step where schema
@@ -100,6 +100,24 @@ export class ResourceRegistry {
     this.server.hookIndex.register(`resource.${id}`, hooks);
     this.changed();
     return registered;
+  }
+
+  /**
+   * Add a custom subresource to a registered resource from another plugin (serviceaccounts/token
+   * comes with authentication, not with the ServiceAccount plugin). The definition is replaced by a
+   * copy that lists it, so the generic store serves it and discovery lists it.
+   */
+  addSubresource(group: string, plural: string, subresource: CustomSubresource): RegisteredResource {
+    const r = this.byGroupResource.get(groupResource(group, plural));
+    if (!r) throw new Error(`resource ${groupResource(group, plural)} is not registered`);
+    const def = r.definition;
+    const custom = def.subresources?.custom ?? [];
+    if (custom.some((c) => c.name === subresource.name) || subresource.name === 'status' || subresource.name === 'scale') {
+      throw new Error(`resource ${r.qualifiedName} already has a subresource ${subresource.name}`);
+    }
+    (r as { definition: ResourceDefinition }).definition = { ...def, subresources: { ...def.subresources, custom: [...custom, subresource] } };
+    this.changed();
+    return r;
   }
 
   /** Remove a runtime-registered resource (CRDs). */
