@@ -372,6 +372,16 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       assert.equal((await get(['pod', 'label-p'])).metadata.labels.tier, undefined);
     });
 
+    it('metadata.generation moves with spec changes only (not labels, not status)', async () => {
+      ok(await create('gen-web.yaml', deployment('gen-web', 1)));
+      assert.equal((await get(['deploy', 'gen-web'])).metadata.generation, 1);
+      ok(await c.kubectl(['label', 'deploy', 'gen-web', 'x=y']));
+      ok(await c.kubectl(['patch', 'deploy', 'gen-web', '--subresource=status', '--type=merge', '-p', '{"status":{"observedGeneration":1}}']));
+      assert.equal((await get(['deploy', 'gen-web'])).metadata.generation, 1);
+      ok(await c.kubectl(['scale', 'deploy', 'gen-web', '--replicas=2']));
+      assert.equal((await get(['deploy', 'gen-web'])).metadata.generation, 2);
+    });
+
     it('annotate adds an annotation', async () => {
       ok(await create('annotate-cm.yaml', configMap('annotate-cm')));
       const r = ok(await c.kubectl(['annotate', 'cm', 'annotate-cm', 'note=hello world']));
@@ -568,6 +578,9 @@ describe('e2e: kubectl CRUD, get, patch, delete, wait against k8ts up', function
       ok(await c.kubectl(['delete', 'cm', 'fin-keep', '--wait=false']));
       const cm = await get(['cm', 'fin-keep']);
       assert.match(cm.metadata.deletionTimestamp ?? '', /Z$/, JSON.stringify(cm.metadata));
+      const more = await c.kubectl(['patch', 'cm', 'fin-keep', '--type=merge', '-p', '{"metadata":{"finalizers":["e2e.k8ts.io/hold","e2e.k8ts.io/other"]}}']);
+      assert.equal(more.code, 1, show(more));
+      assert.match(more.stderr, /metadata\.finalizers: Forbidden: no new finalizers can be added if the object is being deleted/, show(more));
       ok(await c.kubectl(['patch', 'cm', 'fin-keep', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']));
       assert.ok(await until('fin-keep gone', () => gone(['cm', 'fin-keep'])));
     });
