@@ -66,6 +66,30 @@ export const RespondedStage = Object.freeze({
   DEFAULT: 100,
 });
 
+/**
+ * Stages of `api.mutatingAdmission` and `api.validatingAdmission` (lower runs first), in
+ * kube-apiserver's default plugin order: webhooks see the object after the built-in mutations, and
+ * ResourceQuota charges a request only once every other plugin has let it through.
+ */
+export const AdmissionStage = Object.freeze({
+  /** no creates in missing or terminating namespaces; immortal namespaces (NamespaceLifecycle) */
+  NAMESPACE_LIFECYCLE: -1000,
+  /** LimitRange defaults and min/max/ratio checks (LimitRanger) */
+  LIMIT_RANGER: -900,
+  /** default ServiceAccount and the projected token volume (ServiceAccount) */
+  SERVICE_ACCOUNT: -800,
+  /** privileged/baseline/restricted Pod Security Standards from namespace labels (PodSecurity) */
+  POD_SECURITY: -700,
+  /** not-ready/unreachable NoExecute tolerations (DefaultTolerationSeconds) */
+  DEFAULT_TOLERATIONS: -600,
+  /** anything else */
+  DEFAULT: 0,
+  /** Mutating/ValidatingAdmissionWebhook: configured HTTPS webhooks */
+  WEBHOOK: 500,
+  /** usage against every ResourceQuota of the namespace (ResourceQuota), last */
+  RESOURCE_QUOTA: 1000,
+});
+
 /** Stages of `authn.authenticate`, the authenticator union (first to recognise the request wins). */
 export const AuthenticatorStage = Object.freeze({
   /** client certificates signed by the cluster CA */
