@@ -1,13 +1,22 @@
 /**
  * Request body decoding: JSON, YAML (`application/yaml`), protobuf
  * (`application/vnd.kubernetes.protobuf`, via core/api/protobuf when that module is present).
- * A malformed body is 400 BadRequest, an unknown media type 415 UnsupportedMediaType.
+ * A malformed body is 400 BadRequest, an unknown media type 415 UnsupportedMediaType. Bodies nested
+ * deeper than MAX_NESTING_DEPTH are 400 before they are parsed (a cheap scan), and YAML aliases are
+ * capped (`maxAliasCount`), so alias bombs and deep documents are refused before they cost memory.
  */
 import YAML from 'yaml';
 import { requestMediaType } from './negotiate';
 import { statusError } from './status';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+/**
+ * The deepest JSON/YAML body accepted. Real objects stay far below it (a deep CRD schema is ~50); it
+ * keeps recursive code downstream (and the yaml composer, which overflows the stack near 900 levels)
+ * safe.
+ */
+export const MAX_NESTING_DEPTH = 200;
+
 const ACCEPTED = `application/json, application/yaml, ${PROTOBUF}`;
 
 type ProtobufDecoder = (body: Buffer) => unknown;
@@ -47,6 +56,7 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
   if (mt === '' || mt === 'application/json' || mt === '*/*') {
     const text = body.toString('utf8');
     if (text.trim() === '') throw statusError('BadRequest', 'the body of the request was empty');
+    if (jsonDepthExceeds(text, MAX_NESTING_DEPTH)) throw tooDeep();
     try {
       value = JSON.parse(text);
     } catch (err) {
@@ -54,8 +64,10 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
     }
     if (isPlainObject(value)) duplicates = findDuplicateKeys(text);
   } else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
+    const text = body.toString('utf8');
+    if (yamlDepthExceeds(text, MAX_NESTING_DEPTH)) throw tooDeep();
     try {
-      const doc = YAML.parseDocument(body.toString('utf8'), { uniqueKeys: false });
+      const doc = YAML.parseDocument(text, { uniqueKeys: false });
       if (doc.errors.length > 0) throw doc.errors[0];
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
@@ -80,6 +92,63 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
   }
   if (!isPlainObject(value)) throw statusError('BadRequest', 'the body of the request must be an object');
   return { obj: value, duplicates };
+}
+
+function tooDeep() {
+  return statusError('BadRequest', `the body of the request is nested too deeply (more than ${MAX_NESTING_DEPTH} levels)`);
+}
+
+/** True when a JSON text nests arrays/objects deeper than `max` (one pass, strings skipped). */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
+ * True when a YAML text nests deeper than `max`, estimated from the yaml lexer's tokens (no document
+ * is built): open flow collections + block indentation levels + compact `- `/`? ` indicators on a
+ * line. Stops at the first token past the limit, so a hostile body costs one partial lexing pass.
+ */
+export function yamlDepthExceeds(text: string, max: number): boolean {
+  let flow = 0;
+  const indents: number[] = [];
+  let lineStart = true;
+  let column = 0;
+  let lineExtra = 0;
+  for (const token of new YAML.Lexer().lex(text)) {
+    const type = YAML.CST.tokenType(token);
+    if (type === 'newline') {
+      lineStart = true;
+      column = 0;
+      lineExtra = 0;
+      continue;
+    }
+    if (type === 'space' || type === 'comment' || type === 'doc-mode' || type === 'byte-order-mark') {
+      if (lineStart && type === 'space') column += token.length;
+      continue;
+    }
+    if (lineStart && flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1] > column) indents.pop();
+      if (indents.length === 0 || indents[indents.length - 1] < column) indents.push(column);
+    }
+    lineStart = false;
+    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
+    else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow--;
+    else if (type === 'seq-item-ind' || type === 'explicit-key-ind') lineExtra++;
+    else if (type === 'doc-start') indents.length = 0;
+    if (flow + indents.length + lineExtra > max) return true;
+  }
+  return false;
 }
 
 /**
