@@ -89,6 +89,7 @@ async function serve(server: Server, req: express.Request, res: express.Response
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     requestInfo: undefined as unknown as RequestContext['requestInfo'],
     tlsSocket: 'encrypted' in req.socket ? (req.socket as TLSSocket) : undefined,
+    transport: 'encrypted' in req.socket ? 'https' : 'http',
     remoteAddress: req.socket.remoteAddress ?? '',
     startTime: process.hrtime.bigint(),
     signal: AbortSignal.any([abort.signal, server.shutdownSignal]),

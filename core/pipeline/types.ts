@@ -39,6 +39,8 @@ export interface RequestContext {
   user?: UserInfo;
   /** the TLS socket for HTTPS requests (client certificates); undefined for inject and plain HTTP */
   tlsSocket?: TLSSocket;
+  /** how the request arrived: the HTTPS or plain-HTTP listener, or `server.inject` */
+  transport?: 'https' | 'http' | 'inject';
   remoteAddress: string;
   /** process.hrtime.bigint() when the request arrived */
   startTime: bigint;

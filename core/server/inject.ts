@@ -23,6 +23,7 @@ export function buildContext(req: InjectRequest, shutdown: AbortSignal): Request
     body,
     requestInfo: undefined as unknown as RequestContext['requestInfo'],
     remoteAddress: req.remoteAddress ?? 'inject',
+    transport: 'inject',
     user: req.user === 'anonymous' ? undefined : (req.user ?? { ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] }),
     startTime: process.hrtime.bigint(),
     signal: AbortSignal.any(signals),
