@@ -18,7 +18,7 @@ export interface GatedServer {
 
 /**
  * A Server with `plugins` applied and a handler for every path that waits until the test releases
- * it (paths under /fast answer at once; /slow/<ms> after ms; /throw throws a TypeError).
+ * it (paths under /fast or with ?fast answer at once; /slow/<ms> after ms; /throw throws a TypeError).
  */
 export function gatedServer(plugins: Array<[PluginDefinition<any>, Record<string, unknown>]>): GatedServer {
   const server = new Server({ config: {}, dataDir: '/nonexistent', logger: pino({ level: 'silent' }) });
@@ -31,7 +31,7 @@ export function gatedServer(plugins: Array<[PluginDefinition<any>, Record<string
     if (ctx.path.startsWith('/throw')) throw new TypeError('boom');
     if (ctx.path.startsWith('/slow/')) {
       await new Promise((r) => setTimeout(r, Number(ctx.path.slice(6))));
-    } else if (!ctx.path.startsWith('/fast') && !ctx.longRunning) {
+    } else if (!ctx.path.startsWith('/fast') && !ctx.query.has('fast') && !ctx.longRunning) {
       await new Promise<void>((open) => gates.push({ path: key, open }));
     }
     return { status: 200, body: { kind: 'Ok', path: key, aborted: ctx.signal.aborted } };
