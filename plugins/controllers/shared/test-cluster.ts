@@ -39,14 +39,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Started &
 }
 
 /** Poll `fn` until it returns a truthy value; rejects with the last value after `timeoutMs`. */
-export async function eventually<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastErr: unknown;
   for (;;) {
     try {
       last = await fn();
-      if (last) return last;
+      if (last) return last as Exclude<T, undefined | null | false | 0 | ''>;
     } catch (err) {
       lastErr = err;
     }
