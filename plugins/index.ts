@@ -11,8 +11,9 @@ import Discovery from './apiserver/discovery';
 import OpenAPI from './apiserver/openapi';
 import SchemaValidation from './apiserver/schema-validation';
 import { resourcePlugins } from './resources';
+import { authnPlugins } from './authn';
 import MaxInFlight from './filters/max-in-flight';
 import RequestTimeout from './filters/request-timeout';
 import Audit from './audit/audit';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins]);
