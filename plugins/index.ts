@@ -11,9 +11,14 @@ import Discovery from './apiserver/discovery';
 import OpenAPI from './apiserver/openapi';
 import SchemaValidation from './apiserver/schema-validation';
 import { resourcePlugins } from './resources';
+import { authzPlugins } from './authz';
 import { authnPlugins } from './authn';
 import MaxInFlight from './filters/max-in-flight';
 import RequestTimeout from './filters/request-timeout';
 import Audit from './audit/audit';
+import ControllerManager from './controllers/controller-manager';
+import GarbageCollector from './controllers/garbage-collector';
+import NamespaceController from './controllers/namespace';
+import ServiceAccountController from './controllers/serviceaccount';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController]);

@@ -88,3 +88,4 @@ export function gvr(apiVersion: string, resource: string): GVR {
   const i = apiVersion.indexOf('/');
   return Object.freeze(i < 0 ? { group: '', version: apiVersion, resource } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1), resource });
 }
+export { discoverResources, groupOf, type DiscoveredResource } from './discovery';

@@ -5,6 +5,7 @@
  * controller uid), and add/update/delete handlers. One informer per GVR (and selector) is shared by
  * every controller of a manager through the SharedInformerFactory.
  */
+import { setMaxListeners } from 'node:events';
 import { StatusError } from '../api/status';
 import type { KObject } from '../registry/types';
 import { isStatus } from './client';
@@ -367,7 +368,10 @@ export class SharedInformerFactory {
   constructor(
     readonly client: Client,
     private readonly options: SharedInformerFactoryOptions = {},
-  ) {}
+  ) {
+    // one listener per informer and per open watch
+    setMaxListeners(0, this.abort.signal);
+  }
 
   informerFor<T extends KObject = KObject>(gvr: GVR, opts: InformerOptions = {}): SharedInformer<T> {
     const id = `${gvrId(gvr)}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;

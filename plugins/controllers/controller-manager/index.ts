@@ -1,0 +1,67 @@
+/**
+ * ControllerManager (area `controllers`): the kube-controller-manager component. Owns the client
+ * (in-process, or HTTPS with `kubeconfig`), leader election on the Lease
+ * kube-system/kube-controller-manager, and the informer factory; starts every controller plugin
+ * registered with `defineController` when it leads (postStart) and stops them on shutdown.
+ */
+import { getControllerHooks, httpClient, inProcessClient } from '../../../core/client';
+import { definePlugin } from '../../../core/plugin/define';
+import type { Server } from '../../../core/server/server';
+import { ControllerManager, type ControllerManagerOptions } from './manager';
+
+export const PLUGIN_NAME = 'ControllerManager';
+export { ControllerManager, type ControllerManagerOptions };
+
+const managers = new WeakMap<Server, ControllerManager>();
+
+/** The server's controller-manager (after postStart), for tests and tools. */
+export function getControllerManager(server: Server): ControllerManager | undefined {
+  return managers.get(server);
+}
+
+export default definePlugin<ControllerManagerOptions>({
+  name: PLUGIN_NAME,
+  area: 'controllers',
+  description: 'kube-controller-manager: client, shared informers, leader election (Lease), runs every controller plugin',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      kubeconfig: { type: 'string', minLength: 1 },
+      user: { type: 'string', minLength: 1 },
+      resyncSeconds: { type: 'number', minimum: 0, default: 0 },
+      defaultWorkers: { type: 'integer', minimum: 1, default: 1 },
+      leaderElection: {
+        type: 'object',
+        additionalProperties: false,
+        default: {},
+        properties: {
+          enabled: { type: 'boolean', default: true },
+          namespace: { type: 'string', minLength: 1, default: 'kube-system' },
+          name: { type: 'string', minLength: 1, default: 'kube-controller-manager' },
+          identity: { type: 'string', minLength: 1 },
+          leaseDurationSeconds: { type: 'number', exclusiveMinimum: 0, default: 15 },
+          renewDeadlineSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+          retryPeriodSeconds: { type: 'number', exclusiveMinimum: 0, default: 2 },
+        },
+      },
+    },
+  },
+  apply(server, options) {
+    getControllerHooks(server);
+    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => {
+      const client = options.kubeconfig
+        ? httpClient(options.kubeconfig)
+        : inProcessClient(server, options.user ? { username: options.user, groups: ['system:authenticated'] } : undefined);
+      const manager = new ControllerManager(server, client, options);
+      managers.set(server, manager);
+      manager.start();
+    });
+    server.hooks.preShutdown.tapPromise(PLUGIN_NAME, async () => {
+      const manager = managers.get(server);
+      if (!manager) return;
+      await manager.stop();
+      manager.client.close();
+    });
+  },
+});
