@@ -6,8 +6,7 @@
  * revisionHistoryLimit, and write status with the Progressing and Available conditions.
  */
 import type { KObject } from '../../../core/registry/types';
-import type { Client } from '../../../core/client/types';
-import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, type ClientLogger, type SharedInformer } from '../../../core/client/informer';
+import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, type Client, type ClientLogger, type SharedInformer } from '../../../core/client';
 import { deepEqual } from '../../resources/shared/object';
 import { selectorMatches } from '../../resources/shared/selectors';
 import { getCondition, newCondition, setCondition } from '../shared/conditions';

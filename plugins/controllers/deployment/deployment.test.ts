@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../core/registry/types';
-import type { Client } from '../../../core/client/types';
-import { inProcessClient } from '../../../core/client/transports';
-import { SharedInformerFactory, CONTROLLER_UID_INDEX } from '../../../core/client/informer';
+import type { Client } from '../../../core/client';
+import { inProcessClient } from '../../../core/client';
+import { SharedInformerFactory, CONTROLLER_UID_INDEX } from '../../../core/client';
 import DeploymentPlugin from './index';
 import ReplicaSetPlugin from '../replicaset/index';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/pod-control';

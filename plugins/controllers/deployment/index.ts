@@ -2,7 +2,7 @@
  * Deployment controller plugin (area `controllers`): rolls Deployments out through ReplicaSets.
  * See README.md; the logic is in controller.ts and util.ts.
  */
-import { defineController } from '../../../core/client/controller';
+import { defineController } from '../../../core/client';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../shared/pod-control';
 import { DeploymentController } from './controller';
 

@@ -6,8 +6,7 @@
  * by expectations so a lagging cache never leads to double creates or deletes — and write status.
  */
 import type { KObject } from '../../../core/registry/types';
-import type { Client } from '../../../core/client/types';
-import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, type ClientLogger, type SharedInformer } from '../../../core/client/informer';
+import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, type Client, type ClientLogger, type SharedInformer } from '../../../core/client';
 import { selectorMatches } from '../../resources/shared/selectors';
 import { adoptPatch, claimDecision, getControllerOf, newControllerRef, objectKey, releasePatch } from '../shared/controller-ref';
 import { ControllerExpectations } from '../shared/expectations';

@@ -2,7 +2,7 @@
  * ReplicaSet controller plugin (area `controllers`): keeps each ReplicaSet's pods at
  * spec.replicas. See README.md; the logic is in controller.ts.
  */
-import { defineController } from '../../../core/client/controller';
+import { defineController } from '../../../core/client';
 import { PODS, REPLICASETS } from '../shared/pod-control';
 import { DEFAULT_RS_OPTIONS, ReplicaSetController } from './controller';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { KObject } from '../../../core/registry/types';
-import type { Client } from '../../../core/client/types';
-import { inProcessClient } from '../../../core/client/transports';
+import type { Client } from '../../../core/client';
+import { inProcessClient } from '../../../core/client';
 import ReplicaSetPlugin from './index';
 import { PODS, REPLICASETS } from '../shared/pod-control';
 import { runController, startFakeKubelet, type FakeKubelet, type HostedController } from '../shared/testing';
@@ -92,7 +92,7 @@ describe('controllers/ReplicaSet (integration, in-process client, memory storage
   it('never double-creates while its pod informer lags (expectations)', async () => {
     // a client whose watch streams deliver every chunk 400 ms late
     const base = inProcessClient(cluster.server);
-    const { DynamicClient } = await import('../../../core/client/client');
+    const { DynamicClient } = await import('../../../core/client');
     const laggy = new DynamicClient({
       description: 'laggy',
       request: (r) => base.transport.request(r),

@@ -4,7 +4,7 @@
  */
 import { StatusError } from '../../../core/api/status';
 import type { KObject, OwnerReference } from '../../../core/registry/types';
-import type { Client, GVR } from '../../../core/client/types';
+import type { Client, GVR } from '../../../core/client';
 
 export const PODS: GVR = Object.freeze({ group: '', version: 'v1', resource: 'pods' });
 export const REPLICASETS: GVR = Object.freeze({ group: 'apps', version: 'v1', resource: 'replicasets' });

@@ -19,6 +19,8 @@ export interface ClusterOptions {
   /** TLS (for kubectl) instead of plain HTTP */
   tls?: boolean;
   storage?: 'memory' | 'sqlite';
+  /** run the controller-manager and every default controller (default: the area is disabled, tests host controllers themselves) */
+  controllers?: boolean;
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Started & { dir: string; close(): Promise<void> }> {
@@ -26,7 +28,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Started &
   const config = opts.config ?? {};
   const apiserver = { port: 0, insecureHttp: !opts.tls, drainTimeoutSeconds: 1, ...(config.apiserver as object | undefined) };
   const file = path.join(dir, 'k8ts.yaml');
-  fs.writeFileSync(file, stringify({ dataDir: path.join(dir, 'data'), logLevel: 'silent', storage: { backend: opts.storage ?? 'memory' }, ...config, apiserver }));
+  const plugins = opts.controllers ? config.plugins : { ...(config.plugins as object | undefined), controllers: { disabled: ['*'] } };
+  fs.writeFileSync(file, stringify({ dataDir: path.join(dir, 'data'), logLevel: 'silent', storage: { backend: opts.storage ?? 'memory' }, ...config, ...(plugins ? { plugins } : {}), apiserver }));
   const started = await startK8ts({ loaded: loadConfig(file), builtins: [...builtinPlugins, ...(opts.extraPlugins ?? [])], logger: pino({ level: 'silent' }) });
   return {
     ...started,

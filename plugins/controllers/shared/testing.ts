@@ -10,11 +10,8 @@
  */
 import type { KObject } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
-import type { Client } from '../../../core/client/types';
-import { inProcessClient } from '../../../core/client/transports';
-import { keyOf, SharedInformerFactory } from '../../../core/client/informer';
-import { RateLimitingQueue } from '../../../core/client/workqueue';
-import { registeredControllers, type ControllerContext, type ControllerRuntime, type ReconcileContext } from '../../../core/client/controller';
+import type { Client } from '../../../core/client';
+import { inProcessClient, keyOf, RateLimitingQueue, registeredControllers, SharedInformerFactory, type ControllerContext, type ControllerRuntime, type ReconcileContext } from '../../../core/client';
 import type { PluginDefinition } from '../../../core/plugin/define';
 import { isNotFound, PODS } from './pod-control';
 import { nowRfc3339 } from './conditions';
@@ -131,13 +128,14 @@ export interface HostedController {
 }
 
 /**
- * Run one controller plugin against `server` without the controller-manager: apply the plugin
- * (it registers its spec), call its setup with a context like the manager's, start informers,
- * wait for sync, run `workers` workers until stop().
+ * Run one controller plugin against `server` without the controller-manager: capture the spec the
+ * plugin registers (on a stand-in, so a manager on `server` never sees it), call its setup with a
+ * context like the manager's, start informers, wait for sync, run `workers` workers until stop().
  */
 export async function runController(server: Server, plugin: PluginDefinition<any>, options: Record<string, unknown> = {}, client: Client = inProcessClient(server)): Promise<HostedController> {
-  if (!registeredControllers(server).some((c) => c.spec.name === plugin.name)) plugin.apply(server, options);
-  const reg = registeredControllers(server).find((c) => c.spec.name === plugin.name);
+  const standIn = {} as Server;
+  plugin.apply(standIn, options);
+  const reg = registeredControllers(standIn).find((c) => c.spec.name === plugin.name);
   if (!reg) throw new Error(`plugin ${plugin.name} did not register a controller`);
   const abort = new AbortController();
   const informers = new SharedInformerFactory(client);
