@@ -20,5 +20,7 @@ import ControllerManager from './controllers/controller-manager';
 import GarbageCollector from './controllers/garbage-collector';
 import NamespaceController from './controllers/namespace';
 import ServiceAccountController from './controllers/serviceaccount';
+import ReplicaSetController from './controllers/replicaset';
+import DeploymentController from './controllers/deployment';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController]);
