@@ -33,8 +33,9 @@ export class QuotaController {
   ) {}
 
   async start(): Promise<void> {
-    if (!this.server.hasStorage) return;
+    if (!this.server.hasStorage || this.stopped) return;
     await this.syncNamespace('');
+    if (this.stopped) return;
     this.watcher = this.server.storage.watch('/registry/', { fromRevision: 0 }, {
       next: (ev) => {
         const parts = ev.key.split('/');

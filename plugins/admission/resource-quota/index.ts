@@ -117,7 +117,10 @@ export default definePlugin<ResourceQuotaOptions>({
   apply(server, options) {
     const controller = new QuotaController(server, (ns, quota) => computeUsed(server, ns, quota), (options?.resyncPeriodSeconds ?? 30) * 1000);
     getApiHooks(server).validatingAdmission.tapPromise({ name: PLUGIN_NAME, stage: AdmissionStage.RESOURCE_QUOTA }, (attrs) => validate(server, controller, attrs));
-    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => controller.start());
+    // the controller starts in the background: readiness does not wait for the first recount
+    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => {
+      void controller.start().catch((err: unknown) => server.logger.warn({ err }, 'quota controller did not start'));
+    });
     server.hooks.preShutdown.tapPromise(PLUGIN_NAME, async () => controller.stop());
   },
 });
