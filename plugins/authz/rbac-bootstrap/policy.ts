@@ -4,6 +4,8 @@
  * annotated `rbac.authorization.kubernetes.io/autoupdate: "true"`.
  */
 export type Obj = Record<string, any>;
+/** a top-level API object */
+export type ApiObject = Obj & { metadata: Obj };
 
 const G = 'rbac.authorization.k8s.io';
 const READ = ['get', 'list', 'watch'];
@@ -20,8 +22,8 @@ const meta = (name: string, labels: Record<string, string> = {}): Obj => ({
   annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
 });
 
-const clusterRole = (name: string, rules: Obj[], labels?: Record<string, string>): Obj => ({ apiVersion: `${G}/v1`, kind: 'ClusterRole', metadata: meta(name, labels), rules });
-const aggregated = (name: string, to: string, labels?: Record<string, string>): Obj => ({
+const clusterRole = (name: string, rules: Obj[], labels?: Record<string, string>): ApiObject => ({ apiVersion: `${G}/v1`, kind: 'ClusterRole', metadata: meta(name, labels), rules });
+const aggregated = (name: string, to: string, labels?: Record<string, string>): ApiObject => ({
   apiVersion: `${G}/v1`,
   kind: 'ClusterRole',
   metadata: meta(name, labels),
@@ -31,7 +33,7 @@ const aggregated = (name: string, to: string, labels?: Record<string, string>): 
 
 const group = (name: string) => ({ kind: 'Group', apiGroup: G, name });
 const user = (name: string) => ({ kind: 'User', apiGroup: G, name });
-const binding = (name: string, role: string, subjects: Obj[]): Obj => ({
+const binding = (name: string, role: string, subjects: Obj[]): ApiObject => ({
   apiVersion: `${G}/v1`,
   kind: 'ClusterRoleBinding',
   metadata: meta(name),
@@ -79,7 +81,7 @@ const ADMIN_RULES = [
 
 const COMPONENT_READ = ['get', 'list', 'watch'];
 
-export function bootstrapClusterRoles(): Obj[] {
+export function bootstrapClusterRoles(): ApiObject[] {
   return [
     clusterRole('cluster-admin', [r(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
     aggregated('admin', 'admin'),
@@ -136,7 +138,7 @@ export function bootstrapClusterRoles(): Obj[] {
   ];
 }
 
-export function bootstrapClusterRoleBindings(): Obj[] {
+export function bootstrapClusterRoleBindings(): ApiObject[] {
   return [
     binding('cluster-admin', 'cluster-admin', [group('system:masters')]),
     binding('system:discovery', 'system:discovery', [group('system:authenticated')]),

@@ -2,13 +2,15 @@
  * RBAC: the Role/ClusterRole/RoleBinding/ClusterRoleBinding authorizer. Reads the RBAC objects from
  * an in-memory cache fed by the storage watch (started at initialize), answers `authz.authorize`
  * and `authz.rules`, runs the clusterrole-aggregation controller and refuses escalations in
- * validating admission.
+ * validating admission. Aggregated rules are written through the generic store as the loopback
+ * identity (internal-write.ts), not as requests.
  */
 import { definePlugin } from '../../../core/plugin/define';
 import { getApiHooks, getResourceRegistry } from '../../../core/registry/registry';
 import type { Server } from '../../../core/server/server';
 import { LifecycleStage } from '../../../hooks/stages';
 import { AuthorizerStage, getAuthzHooks } from '../authorization';
+import { setClusterRoleRules } from '../internal-write';
 import { AggregationController } from './aggregation';
 import { RBAC_KINDS, RbacCache, type RbacKind } from './cache';
 import { escalationCheck, RBAC_GROUP } from './escalation';
@@ -55,15 +57,7 @@ export default definePlugin({
       const cache = new RbacCache(prefixes(server));
       const controller = new AggregationController(
         cache,
-        async (name, rules) => {
-          const r = await server.inject({
-            method: 'PATCH',
-            url: `/apis/${RBAC_GROUP}/v1/clusterroles/${encodeURIComponent(name)}`,
-            headers: { 'content-type': 'application/merge-patch+json' },
-            body: JSON.stringify({ rules }),
-          });
-          if (r.status !== 200 && r.status !== 404) throw new Error(`aggregating clusterrole ${name}: ${r.status} ${r.text()}`);
-        },
+        (name, rules) => setClusterRoleRules(server, name, rules),
         (err) => server.logger.warn({ err }, 'clusterrole aggregation failed'),
       );
       state = { cache, controller, started: false };
