@@ -9,7 +9,9 @@ class K8tsReporter extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats || {};
       // printed after the spec epilogue
-      process.nextTick(() => console.log(`${s.passes || 0} passed, ${s.failures || 0} failed`));
+      const line = `${s.passes || 0} passed, ${s.failures || 0} failed`;
+      if (process.env.K8TS_SUMMARY_FILE) require('node:fs').writeFileSync(process.env.K8TS_SUMMARY_FILE, line);
+      process.nextTick(() => console.log(line));
     });
   }
 }
