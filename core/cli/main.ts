@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'up':
         await upCommand(rest);
         return;
+      case 'controller-manager': return await (await import('./controller-manager')).controllerManagerCommand(rest);
       case 'plugins':
         await pluginsCommand(rest);
         return;
