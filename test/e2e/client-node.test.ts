@@ -310,8 +310,18 @@ describe('e2e: @kubernetes/client-node against k8ts up', function () {
       assert.equal(read.metadata?.uid, created.metadata?.uid);
       const list = await objects.list('apps/v1', 'Deployment', NS);
       assert.ok(list.items.some((d) => d.metadata?.name === 'obj-web'));
-      read.spec!.replicas = 3;
-      const replaced = (await objects.replace(read)) as k8s.V1Deployment;
+      // the Deployment controller writes status concurrently: read-modify-replace with a retry on 409,
+      // as client-go's retry.RetryOnConflict does
+      let replaced: k8s.V1Deployment | undefined;
+      for (let attempt = 0; !replaced; attempt++) {
+        const fresh = (await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'obj-web', namespace: NS } })) as k8s.V1Deployment;
+        fresh.spec!.replicas = 3;
+        try {
+          replaced = (await objects.replace(fresh)) as k8s.V1Deployment;
+        } catch (err) {
+          if (statusOf(err).code !== 409 || attempt >= 5) throw err;
+        }
+      }
       assert.equal(replaced.spec?.replicas, 3);
       assert.equal(replaced.metadata?.generation, 2, 'a spec change bumps generation');
       await objects.delete(read);
