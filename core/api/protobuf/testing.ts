@@ -3,6 +3,9 @@
  * Not used by the server.
  */
 
+import assert from 'node:assert/strict';
+import { StatusError } from '../status';
+
 function varint(value: number | bigint): Buffer {
   let v = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];
@@ -78,4 +81,33 @@ export function hexDoc(text: string): Buffer {
   }
   if (last !== text.length) throw new Error(`unexpected text at ${last}`);
   return Buffer.concat(chunks);
+}
+
+/** Runs fn and asserts it throws a StatusError with this reason (400 / 415); returns the error. */
+export function expectStatus(fn: () => unknown, reason: 'BadRequest' | 'UnsupportedMediaType'): StatusError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof StatusError, `expected a StatusError, got ${String(err)}`);
+    assert.equal(err.reason, reason, err.message);
+    assert.equal(err.code, reason === 'BadRequest' ? 400 : 415);
+    return err;
+  }
+  assert.fail(`expected ${reason}`);
+}
+
+/** ObjectMeta the way gogo writes it for a new object: every non-pointer field, empty. */
+export function meta(name: string, ...extra: Buffer[]): Buffer {
+  return pb.msg(
+    1,
+    pb.str(1, name),
+    pb.str(2, ''),
+    pb.str(3, ''),
+    pb.str(4, ''),
+    pb.str(5, ''),
+    pb.str(6, ''),
+    pb.int(7, 0),
+    pb.bytes(8, Buffer.alloc(0)),
+    ...extra,
+  );
 }
