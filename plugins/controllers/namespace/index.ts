@@ -188,7 +188,7 @@ export default defineController<NamespaceControllerOptions>({
           }
         }
         if (outcome.discoveryFailed.length || outcome.deleteFailures.length || outcome.remaining.size) {
-          return { requeueAfterMs: outcome.finalizers.size ? recheckMs * 5 : recheckMs };
+          return { requeueAfterMs: outcome.finalizers.size ? recheckMs * 2 : recheckMs };
         }
         const rest = finalizers.filter((f) => f !== FINALIZER_KUBERNETES);
         try {
