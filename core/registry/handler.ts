@@ -13,6 +13,7 @@ import { methodNotAllowed, notFound, responseFormat, type RestRequest } from './
 import { getStore, type StoreHost } from './store';
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './handler-write';
 import { handleScale, handleStatus } from './subresources';
+import { admitCustomSubresource } from './subresource-admission';
 import { ALL_VERBS, type Verb } from './types';
 import { DEFAULT_WATCH_SETTINGS, serveWatch, type WatchSettings } from './watch-serve';
 
@@ -75,6 +76,7 @@ async function dispatch(req: RestRequest): Promise<ApiResponse> {
     const custom = def.subresources?.custom?.find((c) => c.name === req.subresource);
     if (!custom) throw notFound();
     if (!custom.verbs.includes(req.verb)) throw methodNotAllowed(req);
+    await admitCustomSubresource(req.host, req.ctx, req.resource, custom, req);
     return custom.handle(req.ctx, { resource: req.resource, namespace: req.namespace, name: req.name, version: req.version });
   }
   const verbs = def.verbs ?? ALL_VERBS;

@@ -75,7 +75,10 @@ export async function deleteObject(store: Store, wc: WriteContext, namespace: st
     if (!cur) throw store.notFound(name);
     const old = cur.obj;
     checkPreconditions(store, old, opts);
-    await getApiHooks(store.host).validatingAdmission.promise(admissionAttributes(store, wc, 'DELETE', undefined, old));
+    // as kube-apiserver: mutating admission sees the DELETE first, then validating with the old object
+    const api = getApiHooks(store.host);
+    await api.mutatingAdmission.promise(admissionAttributes(store, wc, 'DELETE', undefined, old));
+    await api.validatingAdmission.promise(admissionAttributes(store, wc, 'DELETE', undefined, old));
     const oldMeta = old.metadata;
     const grace = hooks.gracefulDelete.call(old, { gracePeriodSeconds: opts.gracePeriodSeconds, ctx: wc.ctx });
     const before = Array.isArray(oldMeta.finalizers) ? oldMeta.finalizers : [];
