@@ -4,7 +4,7 @@
  * kube-system/kube-controller-manager, and the informer factory; starts every controller plugin
  * registered with `defineController` when it leads (postStart) and stops them on shutdown.
  */
-import { getControllerHooks, httpClient, inProcessClient } from '../../../core/client';
+import { CONTROLLER_MANAGER_USER, getControllerHooks, httpClient, inProcessClient } from '../../../core/client';
 import { definePlugin } from '../../../core/plugin/define';
 import type { Server } from '../../../core/server/server';
 import { ControllerManager, type ControllerManagerOptions } from './manager';
@@ -52,7 +52,7 @@ export default definePlugin<ControllerManagerOptions>({
     server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => {
       const client = options.kubeconfig
         ? httpClient(options.kubeconfig)
-        : inProcessClient(server, options.user ? { username: options.user, groups: ['system:authenticated'] } : undefined);
+        : inProcessClient(server, options.user === 'loopback' ? undefined : { username: options.user ?? CONTROLLER_MANAGER_USER.username, groups: ['system:authenticated'] });
       const manager = new ControllerManager(server, client, options);
       managers.set(server, manager);
       manager.start();

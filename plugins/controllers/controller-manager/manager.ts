@@ -29,7 +29,7 @@ import type { Server } from '../../../core/server/server';
 export interface ControllerManagerOptions {
   /** run against a remote apiserver over HTTPS with this kubeconfig (default: in-process) */
   kubeconfig?: string;
-  /** in-process identity; default the loopback identity (system:masters) */
+  /** in-process identity (default system:kube-controller-manager; 'loopback' = system:masters) */
   user?: string;
   /** informer resync period (0 = none) */
   resyncSeconds?: number;
