@@ -25,6 +25,14 @@ export interface FakeKubeletOptions {
   shouldRun?: (pod: KObject) => boolean;
   /** namespace to watch (default all) */
   namespace?: string;
+  /**
+   * run-to-completion pods (Jobs): called for each Running pod; return how it ends and it is
+   * marked Succeeded/Failed (containers terminated with `exitCode`, default 0 / 1), or undefined
+   * to leave it running (the default: pods run forever)
+   */
+  finish?: (pod: KObject) => { phase: 'Succeeded' | 'Failed'; exitCode?: number } | undefined;
+  /** delay before a Running pod is finished by `finish` (ms, default 0) */
+  finishDelayMs?: number;
 }
 
 export interface FakeKubelet {
@@ -61,6 +69,28 @@ export function runningPodStatus(pod: KObject, now = Date.now()): Json {
   };
 }
 
+/** The status of a pod whose containers all terminated with `exitCode`. */
+export function finishedPodStatus(pod: KObject, phase: 'Succeeded' | 'Failed', exitCode: number, now = Date.now()): Json {
+  const t = nowRfc3339(now);
+  const st: Json = (pod.status as Json | undefined) ?? {};
+  const containers: Json[] = ((pod.spec as Json | undefined)?.containers ?? []) as Json[];
+  const reason = phase === 'Succeeded' ? 'Completed' : 'Error';
+  return {
+    ...st,
+    phase,
+    conditions: (Array.isArray(st.conditions) ? (st.conditions as Json[]) : []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: t } : c)),
+    containerStatuses: containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { terminated: { exitCode, reason, startedAt: st.startTime ?? t, finishedAt: t } },
+    })),
+  };
+}
+
 export function startFakeKubelet(client: Client, opts: FakeKubeletOptions = {}): FakeKubelet {
   const abort = new AbortController();
   const factory = new SharedInformerFactory(client);
@@ -87,6 +117,16 @@ export function startFakeKubelet(client: Client, opts: FakeKubeletOptions = {}):
         await client.updateStatus(PODS, { ...latest, status: runningPodStatus(latest) });
         started++;
       };
+    } else if (phase === 'Running' && opts.finish && !pod.metadata.deletionTimestamp) {
+      const end = opts.finish(pod);
+      if (end)
+        work = async () => {
+          if (opts.finishDelayMs) await new Promise((r) => setTimeout(r, opts.finishDelayMs));
+          if (abort.signal.aborted) return;
+          const latest = pods.get(key) ?? pod;
+          if (latest.metadata.uid !== pod.metadata.uid || latest.metadata.deletionTimestamp) return;
+          await client.updateStatus(PODS, { ...latest, status: finishedPodStatus(latest, end.phase, end.exitCode ?? (end.phase === 'Succeeded' ? 0 : 1)) });
+        };
     }
     if (!work) return;
     inflight.add(key);
