@@ -28,12 +28,38 @@ export interface HttpListener extends Listener {
 
 /** Open a listener that feeds every request to `server.handle`. Rejects (nothing left open) on error. */
 export async function listen(server: Server, opts: ListenOptions): Promise<HttpListener> {
+  const limit = opts.maxBodyBytes ?? 3 * 1024 * 1024;
+  // every in-flight request's AbortController: shutdown aborts them (cheaper than an
+  // AbortSignal.any per request)
+  const live = new Set<AbortController>();
+  const onShutdown = () => {
+    for (const c of live) c.abort(server.shutdownSignal.reason);
+    live.clear();
+  };
+  if (!server.shutdownSignal.aborted) server.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use(express.raw({ type: () => true, limit: opts.maxBodyBytes ?? 3 * 1024 * 1024 }));
+  // the common case (no Content-Encoding) reads the body here; compressed bodies go to express.raw,
+  // which inflates them. Same limits and answers: 413 over the limit, 400 when the body cannot be read.
+  app.use((req, res, next) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding && encoding.toLowerCase() !== 'identity') {
+      next();
+      return;
+    }
+    if (req.headers['transfer-encoding'] === undefined && isNaN(req.headers['content-length'] as unknown as number)) {
+      void serve(server, live, req, res, EMPTY);
+      return;
+    }
+    readBody(req, limit, (err, body) => {
+      if (err) next(err);
+      else void serve(server, live, req, res, body!);
+    });
+  });
+  app.use(express.raw({ type: () => true, limit }));
   app.use((req, res) => {
-    void serve(server, req, res);
+    void serve(server, live, req, res, Buffer.isBuffer(req.body) ? req.body : EMPTY);
   });
   app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status =
@@ -77,22 +103,89 @@ export async function listen(server: Server, opts: ListenOptions): Promise<HttpL
   };
 }
 
-async function serve(server: Server, req: express.Request, res: express.Response): Promise<void> {
-  const url = new URL(req.originalUrl, 'http://localhost');
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The request body (raw-body's rules, as express.raw applies them): a Content-Length over `limit`
+ * is refused before reading, a body that grows past it as soon as it does (413, error type
+ * entity.too.large); a body shorter or longer than its Content-Length, or a request aborted
+ * mid-body, is an error (400). After an error the rest of the request is read off, then `done`.
+ */
+function readBody(req: http.IncomingMessage, limit: number, done: (err: { status: number; type: string } | undefined, body?: Buffer) => void): void {
+  const declared = req.headers['content-length'] === undefined ? undefined : parseInt(req.headers['content-length'], 10);
+  let finished = false;
+  const fail = (type: string, status: number) => {
+    if (finished) return;
+    finished = true;
+    cleanup();
+    const err = { status, type };
+    if (req.complete || req.destroyed) done(err);
+    else {
+      req.once('end', () => done(err));
+      req.once('close', () => done(err));
+      req.resume();
+    }
+  };
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) fail('entity.too.large', 413);
+    else chunks.push(chunk);
+  };
+  const onEnd = () => {
+    if (finished) return;
+    if (declared !== undefined && received !== declared) return fail('request.size.invalid', 400);
+    finished = true;
+    cleanup();
+    done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+  };
+  const onAborted = () => fail('request.aborted', 400);
+  const onError = () => fail('stream.error', 400);
+  const cleanup = () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('aborted', onAborted);
+    req.off('close', onClose);
+    req.off('error', onError);
+  };
+  const onClose = () => {
+    if (!finished && !req.complete) onAborted();
+  };
+  if (declared !== undefined && declared > limit) {
+    fail('entity.too.large', 413);
+    return;
+  }
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('aborted', onAborted);
+  req.on('close', onClose);
+  req.on('error', onError);
+}
+
+async function serve(server: Server, live: Set<AbortController>, req: express.Request, res: express.Response, body: Buffer): Promise<void> {
+  const url = new URL(req.url, 'http://localhost');
   const abort = new AbortController();
-  res.once('close', () => abort.abort());
+  if (server.shutdownSignal.aborted) abort.abort(server.shutdownSignal.reason);
+  else live.add(abort);
+  // the client went away before the answer was complete (a finished answer aborts nothing)
+  res.once('close', () => {
+    live.delete(abort);
+    if (!res.writableFinished) abort.abort();
+  });
   const ctx: RequestContext = {
     method: req.method.toUpperCase(),
     path: safeDecode(url.pathname),
     query: url.searchParams,
     headers: req.headers,
-    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    body,
     requestInfo: undefined as unknown as RequestContext['requestInfo'],
     tlsSocket: 'encrypted' in req.socket ? (req.socket as TLSSocket) : undefined,
     transport: 'encrypted' in req.socket ? 'https' : 'http',
     remoteAddress: req.socket.remoteAddress ?? '',
     startTime: process.hrtime.bigint(),
-    signal: AbortSignal.any([abort.signal, server.shutdownSignal]),
+    signal: abort.signal,
+    abort: (reason?: unknown) => abort.abort(reason),
     state: new Map(),
     warnings: [],
     longRunning: false,

@@ -46,6 +46,12 @@ export interface RequestContext {
   startTime: bigint;
   /** aborted when the client goes away or the server shuts down */
   signal: AbortSignal;
+  /**
+   * Abort `signal` (and every signal derived from it) with `reason`, when the transport offers it
+   * (the HTTP listener does): a filter that needs to cut a request calls this instead of deriving
+   * a new signal with AbortSignal.any.
+   */
+  abort?: (reason?: unknown) => void;
   /** scratch space for plugins, keyed by plugin name */
   readonly state: Map<string, unknown>;
   /** `Warning` headers to add to the response (`299 - "msg"`) */
