@@ -14,7 +14,7 @@ export interface RequestTimeoutOptions {
 
 interface Deadline {
   ms: number;
-  controller: AbortController;
+  controller: { abort(reason?: unknown): void };
 }
 
 /**
@@ -50,6 +50,12 @@ export default definePlugin<Partial<RequestTimeoutOptions>>({
           return { status: status.code, body: status };
         }
         if (parsed > 0) ms = Math.min(parsed, maxMs);
+      }
+      // the transport's ctx.abort cuts ctx.signal directly (an AbortSignal.any per request is costly)
+      const cut = ctx.abort;
+      if (cut) {
+        ctx.state.set(PLUGIN_NAME, { ms, controller: { abort: cut } } satisfies Deadline);
+        return undefined;
       }
       const controller = new AbortController();
       ctx.state.set(PLUGIN_NAME, { ms, controller } satisfies Deadline);
