@@ -22,6 +22,8 @@ import NamespaceController from './controllers/namespace';
 import ServiceAccountController from './controllers/serviceaccount';
 import ReplicaSetController from './controllers/replicaset';
 import DeploymentController from './controllers/deployment';
+import JobController from './controllers/job';
+import CronJobController from './controllers/cronjob';
 import { admissionPlugins } from './admission';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, ...admissionPlugins]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, ...admissionPlugins]);

@@ -1,0 +1,85 @@
+/**
+ * Acceptance (issue 8, CronJob/Job): the real kubectl against an in-process k8ts (startK8ts via
+ * startCluster: TLS, port 0, memory storage, the controller-manager with every default controller)
+ * with the fake kubelet finishing pods as Succeeded. `kubectl create cronjob`, then
+ * `kubectl create job --from=cronjob/x` (client-side: kubectl GETs the CronJob and POSTs a Job from
+ * its jobTemplate with the `cronjob.kubernetes.io/instantiate: manual` annotation and an ownerRef),
+ * then `kubectl wait --for=condition=complete`. Every kubectl run has a fresh HOME.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inProcessClient, type Client } from '../../../core/client';
+import { JOBS } from '../job/controller';
+import { startFakeKubelet, type FakeKubelet } from '../shared/testing';
+import { startCluster } from '../shared/test-cluster';
+import { KUBECTL, show, type KubectlResult } from '../../../test/helpers/kubectl';
+
+describe('e2e: kubectl create job --from=cronjob/x and wait --for=condition=complete (in-process k8ts, controllers, fake kubelet)', function () {
+  this.timeout(90_000);
+  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  let client: Client;
+  let kubelet: FakeKubelet;
+  const homes: string[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    cluster = await startCluster({ tls: true, controllers: true });
+    client = inProcessClient(cluster.server);
+    kubelet = startFakeKubelet(client, { finish: () => ({ phase: 'Succeeded' }), finishDelayMs: 50 });
+  });
+  after(async () => {
+    await kubelet?.stop();
+    await cluster?.close();
+    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+  });
+
+  function kubectl(args: string[], timeoutMs = 45_000): Promise<KubectlResult> {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-cronjob-home-'));
+    homes.push(home);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.KUBECONFIG;
+    return new Promise((resolve) => {
+      const child = spawn(KUBECTL, ['--kubeconfig', cluster.kubeconfigPath, ...args], { cwd: cluster.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      const kill = () => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      };
+      const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs);
+      child.on('error', (e) => (stderr += String(e)));
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        kill();
+        resolve({ args, code, signal, stdout, stderr, timedOut });
+      });
+    });
+  }
+
+  it('create job --from=cronjob/nightly runs the template to completion', async () => {
+    const c = await kubectl(['create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 3 * * *', '--restart=Never', '--', 'true']);
+    assert.equal(c.code, 0, show(c));
+    const j = await kubectl(['create', 'job', 'manual-1', '--from=cronjob/nightly']);
+    assert.equal(j.code, 0, show(j));
+    assert.match(j.stdout, /^job\.batch\/manual-1 created$/m, show(j));
+    const w = await kubectl(['wait', '--for=condition=complete', 'job/manual-1', '--timeout=40s']);
+    assert.equal(w.code, 0, show(w));
+    assert.match(w.stdout, /job\.batch\/manual-1 condition met/, show(w));
+    const job = await client.get(JOBS, { namespace: 'default', name: 'manual-1' });
+    assert.equal(job.metadata.annotations?.['cronjob.kubernetes.io/instantiate'], 'manual');
+    assert.equal(job.metadata.ownerReferences?.[0].kind, 'CronJob');
+    assert.equal((job.status as any).succeeded, 1);
+    const g = await kubectl(['get', 'job', 'manual-1']);
+    assert.equal(g.code, 0, show(g));
+    assert.match(g.stdout, /manual-1\s+Complete\s+1\/1/, show(g));
+  });
+});
