@@ -1,7 +1,11 @@
 /**
- * API machinery throughput over real HTTP on loopback: k8ts (KubeAPIServer plugin, generic store,
- * watch cache, sqlite storage) against a bare node:http server answering the same bytes, in the
- * same run. The load generator runs in a worker thread so it does not share the servers' event loop.
+ * API machinery throughput over real HTTP on loopback: k8ts against a bare node:http server
+ * answering the same bytes, in the same run. The headline k8ts is the default `k8ts up` plugin set
+ * (every built-in enabled by default: authn, authz RBAC, admission, audit, filters, metrics, schema
+ * validation, controllers) on embedded sqlite with `--insecure-http` (requests carry no
+ * credentials: system:insecure in system:masters, as kubectl over http://). Extra rows, labelled
+ * "reduced", measure GET/create/update on a server with only the KubeAPIServer plugin (generic
+ * store, watch cache, sqlite), the core machinery alone. The load generator runs in a worker thread so it does not share the servers' event loop.
  *
  *   npm run build && node dist/bench/api.js [-- --seconds 2 --concurrency 64 --watchers 100]
  *
@@ -18,6 +22,9 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import pino from 'pino';
 import KubeAPIServer from '../plugins/apiserver/rest';
+import { builtinPlugins } from '../plugins';
+import { validateConfig } from '../core/config/load';
+import { buildServer } from '../core/server/bootstrap';
 import { LifecycleStage } from '../hooks/stages';
 import { listen, type HttpListener } from '../core/http/listener';
 import { getResourceRegistry } from '../core/registry/registry';
@@ -125,44 +132,63 @@ async function main(): Promise<number> {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ ...msg, id });
     });
-  let server: Server | undefined;
-  let listener: HttpListener | undefined;
+  const servers: Server[] = [];
   const bare = new Bare();
   let backend = 'sqlite';
-  try {
-    server = new Server({ config: {}, dataDir: tmp, logger: pino({ level: 'silent' }) });
-    const srv = server;
-    srv.hooks.initialize.tapPromise({ name: 'Bench', stage: LifecycleStage.STORAGE }, async () => {
-      try {
-        srv.storage = await openStorage({ backend: 'sqlite' }, tmp);
-      } catch (err) {
-        backend = `memory (sqlite failed: ${(err as Error).message})`;
-        srv.storage = await openStorage({ backend: 'memory' }, tmp);
-      }
-    });
-    srv.hooks.shutdown.tapPromise({ name: 'Bench', stage: LifecycleStage.STORAGE_CLOSE }, async () => {
-      if (srv.hasStorage) await srv.storage.close();
-    });
-    KubeAPIServer.apply(srv, { bookmarkIntervalSeconds: 3600 });
+  /** the default `k8ts up --insecure-http` (full) or only KubeAPIServer (reduced), sqlite in its own dir, widgets registered */
+  const start = async (set: 'full' | 'reduced'): Promise<{ srv: Server; url: string }> => {
+    const dir = path.join(tmp, set);
+    fs.mkdirSync(dir);
+    let srv: Server;
+    if (set === 'full') {
+      const config = validateConfig({ dataDir: dir, logLevel: 'silent', apiserver: { insecureHttp: true, port: 0 } }, '<bench>');
+      srv = buildServer({ loaded: { config, file: '<bench>', baseDir: dir }, builtins: builtinPlugins, logger: pino({ level: 'silent' }) }).server;
+    } else {
+      srv = new Server({ config: {}, dataDir: dir, logger: pino({ level: 'silent' }) });
+      const s = srv;
+      s.hooks.initialize.tapPromise({ name: 'Bench', stage: LifecycleStage.STORAGE }, async () => {
+        try {
+          s.storage = await openStorage({ backend: 'sqlite' }, dir);
+        } catch (err) {
+          backend = `memory (sqlite failed: ${(err as Error).message})`;
+          s.storage = await openStorage({ backend: 'memory' }, dir);
+        }
+      });
+      s.hooks.shutdown.tapPromise({ name: 'Bench', stage: LifecycleStage.STORAGE_CLOSE }, async () => {
+        if (s.hasStorage) await s.storage.close();
+      });
+      KubeAPIServer.apply(s, { bookmarkIntervalSeconds: 3600 });
+    }
+    servers.push(srv);
     getResourceRegistry(srv).register(WIDGETS);
-    await srv.initialize();
-    listener = await listen(srv, { host: '127.0.0.1', port: 0 });
+    const listener: HttpListener = await listen(srv, { host: '127.0.0.1', port: 0 });
     srv.addListener(listener);
+    await srv.initialize();
     await srv.started();
-    const k8ts = listener.url;
+    return { srv, url: listener.url };
+  };
+  try {
+    const { srv, url: k8ts } = await start('full');
+    const reduced = await start('reduced');
     const bareUrl = await bare.listen();
-    const inject = async (method: string, url: string, body?: string, headers: Record<string, string> = {}) => {
-      const r = await srv.inject({ method, url, body, headers: body ? { 'content-type': 'application/json', ...headers } : headers });
+    const injectInto = (target: Server) => async (method: string, url: string, body?: string, headers: Record<string, string> = {}) => {
+      const r = await target.inject({ method, url, body, headers: body ? { 'content-type': 'application/json', ...headers } : headers });
       if (r.status >= 300) throw new Error(`${method} ${url}: ${r.status} ${r.text()}`);
       return r;
     };
-    console.log(`k8ts ${k8ts} (storage ${backend}), bare node:http ${bareUrl}; ${SECONDS}s per target per metric, c=${CONCURRENCY}`);
+    const inject = injectInto(srv);
+    // the full set admits nothing into a namespace that does not exist (NamespaceLifecycle)
+    for (const ns of ['get', 'sample', 'create', 'update', 'list', 'watch']) {
+      await inject('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+    }
+    console.log(`k8ts ${k8ts}: default \`k8ts up --insecure-http\` plugin set (storage ${backend}); reduced (KubeAPIServer only) ${reduced.url}; bare node:http ${bareUrl}`);
+    console.log(`${SECONDS}s per target per metric, c=${CONCURRENCY}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
     const rows: Row[] = [];
-    const alternate = async (spec: (target: string) => LoadSpec): Promise<[ReturnType<typeof merge>, ReturnType<typeof merge>]> => {
+    const alternate = async (spec: (target: string) => LoadSpec, target = k8ts): Promise<[ReturnType<typeof merge>, ReturnType<typeof merge>]> => {
       const k: LoadResult[] = [];
       const b: LoadResult[] = [];
       for (let i = 0; i < SLICES; i++) {
-        k.push(await call<LoadResult>({ cmd: 'load', spec: spec(k8ts) }));
+        k.push(await call<LoadResult>({ cmd: 'load', spec: spec(target) }));
         b.push(await call<LoadResult>({ cmd: 'load', spec: spec(bareUrl) }));
       }
       return [merge(k), merge(b)];
@@ -244,13 +270,26 @@ async function main(): Promise<number> {
     rows.push({ metric: `watch deliveries/s (${WATCHERS} watchers, ${WATCH_EVENTS} events)`, k8ts: fmt(kRate), bare: fmt(bRate), ratio: fmt(kRate / bRate, 2) });
     rows.push({ metric: '  (k8ts: storage writes took, ms)', k8ts: fmt(writeMs), bare: '', ratio: '' });
 
+    // reduced: the same GET/create/update on the KubeAPIServer-only server (extra rows, not the headline)
+    const rinject = injectInto(reduced.srv);
+    await rinject('POST', base('get'), widget('one', 'get'));
+    const [rgk, rgb] = await alternate((u) => ({ base: u, key: 'get', method: 'GET', path: `${base('get')}/one`, concurrency: CONCURRENCY, durationMs: slice }), reduced.url);
+    rows.push({ metric: `reduced (KubeAPIServer only): GET one object (req/s)`, k8ts: fmt(rgk.rate), bare: fmt(rgb.rate), ratio: fmt(rgk.rate / rgb.rate, 2) });
+    const [rck, rcb] = await alternate((u) => ({ base: u, key: 'create', method: 'POST', path: base('create'), body: 'create', concurrency: CONCURRENCY, durationMs: slice }), reduced.url);
+    rows.push({ metric: `reduced (KubeAPIServer only): create (req/s)`, k8ts: fmt(rck.rate), bare: fmt(rcb.rate), ratio: fmt(rck.rate / rcb.rate, 2) });
+    rows.push({ metric: 'reduced (KubeAPIServer only): create p99 (ms)', k8ts: fmt(rck.p99, 2), bare: fmt(rcb.p99, 2), ratio: '' });
+    for (let i = 0; i < CONCURRENCY; i++) await rinject('POST', base('update'), widget(`u${i}`, 'update'));
+    const [ruk, rub] = await alternate((u) => ({ base: u, key: 'update', method: 'PUT', path: base('update'), body: 'update', concurrency: CONCURRENCY, durationMs: slice }), reduced.url);
+    rows.push({ metric: `reduced (KubeAPIServer only): update (req/s)`, k8ts: fmt(ruk.rate), bare: fmt(rub.rate), ratio: fmt(ruk.rate / rub.rate, 2) });
+
     const w = [Math.max(...rows.map((r) => r.metric.length)), 12, 12, 7];
     const pad = (s: string, n: number, left = false) => (left ? s.padEnd(n) : s.padStart(n));
     console.log(`\n${pad('metric', w[0], true)}  ${pad('k8ts', w[1])}  ${pad('bare', w[2])}  ${pad('ratio', w[3])}`);
     for (const r of rows) console.log(`${pad(r.metric, w[0], true)}  ${pad(r.k8ts, w[1])}  ${pad(r.bare, w[2])}  ${pad(r.ratio, w[3])}`);
-    const errors = gk.errors + ck.errors + uk.errors;
+    const errors = gk.errors + ck.errors + uk.errors + rgk.errors + rck.errors + ruk.errors;
     console.log(`\nerrors: ${errors}`);
-    console.log('\ntargets');
+    console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log('\ntargets (default k8ts up plugin set)');
     const check = (ok: boolean, what: string) => console.log(`  ${ok ? 'PASS' : 'MISS'}  ${what}`);
     check(gk.rate / gb.rate >= 0.3, `GET >= 0.30x bare (${fmt(gk.rate / gb.rate, 2)}x)`);
     check(ck.rate >= 5000 && ck.p99 < 50, `>= 5,000 creates/s at c=${CONCURRENCY} with p99 < 50 ms (${fmt(ck.rate)}/s, p99 ${fmt(ck.p99, 1)} ms)`);
@@ -262,7 +301,7 @@ async function main(): Promise<number> {
   } finally {
     await worker.terminate();
     await bare.close().catch(() => undefined);
-    if (server) await server.stop(2000).catch(() => undefined);
+    for (const s of servers) await s.stop(2000).catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
