@@ -1,0 +1,179 @@
+/**
+ * Acceptance (issue 8, StatefulSets and DaemonSets): the real kubectl against an in-process k8ts
+ * started with startK8ts (TLS, port 0, memory storage, the controller-manager with every default
+ * controller) and the fake kubelet of ../shared/testing.ts playing the node; each kubectl run gets
+ * a fresh HOME. apply a StatefulSet, scale it to 3 (pods created in ordinal order), rollout status
+ * returns 0, scale down (reverse order); apply a DaemonSet over two nodes and rollout status.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inProcessClient, SharedInformerFactory, type Client } from '../../../core/client';
+import { PODS } from '../shared/pod-control';
+import { startFakeKubelet, type FakeKubelet } from '../shared/testing';
+import { eventually, startCluster } from '../shared/test-cluster';
+import { STATEFULSETS } from './controller';
+import { NODES } from '../daemonset/controller';
+import { KUBECTL, show, type KubectlResult } from '../../../test/helpers/kubectl';
+
+const STS_YAML = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  replicas: 1
+  serviceName: web
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+`;
+
+const DS_YAML = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: agent:1
+`;
+
+describe('e2e: kubectl against StatefulSets and DaemonSets (in-process k8ts, controllers, fake kubelet)', function () {
+  this.timeout(120_000);
+  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  let client: Client;
+  let kubelet: FakeKubelet;
+  const homes: string[] = [];
+  const created: string[] = [];
+  const deleted: string[] = [];
+  const abort = new AbortController();
+
+  before(async function () {
+    this.timeout(60_000);
+    cluster = await startCluster({ tls: true, controllers: true });
+    client = inProcessClient(cluster.server);
+    kubelet = startFakeKubelet(client, { readyDelayMs: 30 });
+    fs.writeFileSync(path.join(cluster.dir, 'sts.yaml'), STS_YAML);
+    fs.writeFileSync(path.join(cluster.dir, 'ds.yaml'), DS_YAML);
+    const f = new SharedInformerFactory(client);
+    const pods = f.informerFor(PODS, { namespace: 'default' });
+    const gone = (p: { metadata: { name?: string } }) => {
+      if (!deleted.includes(p.metadata.name ?? '')) deleted.push(p.metadata.name ?? '');
+    };
+    pods.addEventHandler({
+      add: (p) => created.push(p.metadata.name ?? ''),
+      update: (o, n) => {
+        if (!o.metadata.deletionTimestamp && n.metadata.deletionTimestamp) gone(n);
+      },
+      delete: gone,
+    });
+    f.start(abort.signal);
+    await f.waitForCacheSync();
+  });
+  after(async () => {
+    abort.abort();
+    await kubelet?.stop();
+    await cluster?.close();
+    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+  });
+
+  function kubectl(args: string[], timeoutMs = 60_000): Promise<KubectlResult> {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-sts-home-'));
+    homes.push(home);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.KUBECONFIG;
+    return new Promise((resolve) => {
+      const child = spawn(KUBECTL, ['--kubeconfig', cluster.kubeconfigPath, ...args], { cwd: cluster.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      const kill = () => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      };
+      const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs);
+      child.on('error', (e) => (stderr += String(e)));
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        kill();
+        resolve({ args, code, signal, stdout, stderr, timedOut });
+      });
+    });
+  }
+  const ok = async (args: string[], timeoutMs?: number) => {
+    const r = await kubectl(args, timeoutMs);
+    assert.equal(r.code, 0, show(r));
+    return r;
+  };
+  const webPods = () => created.filter((n) => /^web-\d+$/.test(n));
+
+  it('apply a StatefulSet, scale --replicas=3: pods web-0, web-1, web-2 in order; rollout status returns 0', async () => {
+    const a = await ok(['apply', '-f', 'sts.yaml']);
+    assert.match(a.stdout, /^statefulset\.apps\/web created$/m);
+    const s = await ok(['scale', 'sts', 'web', '--replicas=3']);
+    assert.match(s.stdout, /statefulset\.apps\/web scaled/);
+    const r = await ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
+    assert.match(r.stdout, /partitioned roll out complete|roll out complete/, show(r));
+    const sts = await client.get(STATEFULSETS, { namespace: 'default', name: 'web' });
+    assert.equal((sts.status as any).readyReplicas, 3);
+    assert.deepEqual(webPods(), ['web-0', 'web-1', 'web-2']);
+    const g = await ok(['get', 'pvc', '-o', 'name']);
+    assert.deepEqual(g.stdout.trim().split('\n').sort(), ['persistentvolumeclaim/www-web-0', 'persistentvolumeclaim/www-web-1', 'persistentvolumeclaim/www-web-2']);
+  });
+
+  it('scale --replicas=1 deletes web-2 then web-1', async () => {
+    await ok(['scale', 'sts', 'web', '--replicas=1']);
+    await eventually('1 ready replica', async () => {
+      const s = (await client.get(STATEFULSETS, { namespace: 'default', name: 'web' })).status as any;
+      return s?.replicas === 1 && s.readyReplicas === 1;
+    });
+    assert.deepEqual(
+      deleted.filter((n) => /^web-\d+$/.test(n)),
+      ['web-2', 'web-1'],
+    );
+    await ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
+  });
+
+  it('set image then rollout status returns 0 and rollout history lists two revisions', async () => {
+    await ok(['set', 'image', 'sts/web', 'nginx=nginx:1.28']);
+    await ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
+    const pod = await client.get(PODS, { namespace: 'default', name: 'web-0' });
+    assert.equal((pod.spec as any).containers[0].image, 'nginx:1.28');
+    const h = await ok(['rollout', 'history', 'sts/web']);
+    assert.match(h.stdout, /^1\s/m, show(h));
+    assert.match(h.stdout, /^2\s/m, show(h));
+  });
+
+  it('apply a DaemonSet over two nodes; rollout status returns 0', async () => {
+    for (const n of ['node-a', 'node-b']) await client.create(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
+    await ok(['apply', '-f', 'ds.yaml']);
+    const r = await ok(['rollout', 'status', 'ds/agent', '--timeout=60s']);
+    assert.match(r.stdout, /daemon set "agent" successfully rolled out/, show(r));
+    const pods = (await client.list(PODS, { namespace: 'default', labelSelector: 'app=agent' })).items;
+    assert.deepEqual(pods.map((p) => (p.spec as any).nodeName).sort(), ['node-a', 'node-b']);
+  });
+});
