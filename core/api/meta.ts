@@ -30,8 +30,16 @@ export function newUid(): string {
 
 /** RFC 3339 in UTC without fractions: `2026-11-26T13:10:14Z`. */
 export function rfc3339(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond || Number.isNaN(second)) {
+    lastText = date.toISOString().replace(/\.\d+Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
+// the last second formatted (every create in the same second shares it)
+let lastSecond = NaN;
+let lastText = '';
 
 /** Accept client-node's millisecond timestamps (`…:34.000Z`) and emit them without fractions. */
 export function normalizeTimestamp(value: unknown): string | undefined {

@@ -120,13 +120,22 @@ export class Store {
   }
 
   /**
-   * The current object (consistent read from storage; the decoded form is shared with the watch
+   * The current object (a consistent read: from the watch cache when it is provably current, as
+   * with the in-process backends, else from storage with the decoded form shared with the watch
    * cache when the revision matches). 404 when absent.
    */
   async get(namespace: string, name: string): Promise<CachedObject> {
+    const obj = await this.read(namespace, name);
+    if (!obj) throw this.notFound(name);
+    return obj;
+  }
+
+  /** As `get`, undefined when absent. */
+  async read(namespace: string, name: string): Promise<CachedObject | undefined> {
+    const hit = this.cache.readConsistent(this.key(namespace, name));
+    if (hit) return hit.object;
     const kv = await this.getStored(namespace, name);
-    if (!kv) throw this.notFound(name);
-    return this.fromKeyValue(kv);
+    return kv && this.fromKeyValue(kv);
   }
 
   /** A fresh, caller-owned hub object of the current state (for read-modify-write). */

@@ -253,6 +253,16 @@ export class WatchCache {
   }
 
   /**
+   * One key, read consistently from the cache when that needs no wait: an in-process backend
+   * delivers every event to a live cache synchronously at its commit, so the cache's state is
+   * storage's latest state (as `fresh()` proves for them). `undefined` = read storage instead.
+   */
+  readConsistent(key: string): { object: CachedObject | undefined } | undefined {
+    if (!this.readyValue || !IN_PROCESS_BACKENDS.has(this.storage().backend)) return undefined;
+    return { object: this.state.get(key) };
+  }
+
+  /**
    * Make sure the cache reflects storage at least as of its current revision (a consistent read).
    * Returns the revision to answer with, or undefined when the cache cannot prove freshness in
    * `timeoutMs` (the caller reads storage instead).
