@@ -52,8 +52,7 @@ export function storeOf(server: Server, group: string, resource: string): Store 
 export async function readObject(server: Server, group: string, resource: string, namespace: string, name: string): Promise<KObject | undefined> {
   const store = storeOf(server, group, resource);
   if (!store) return undefined;
-  const kv = await store.getStored(namespace, name);
-  return kv ? store.fromKeyValue(kv).obj : undefined;
+  return (await store.read(namespace, name))?.obj;
 }
 
 /** Every object of a namespace ('' = all), read consistently; [] when the resource is not served. */
