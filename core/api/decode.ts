@@ -56,13 +56,15 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
   if (mt === '' || mt === 'application/json' || mt === '*/*') {
     const text = body.toString('utf8');
     if (text.trim() === '') throw statusError('BadRequest', 'the body of the request was empty');
-    if (jsonDepthExceeds(text, MAX_NESTING_DEPTH)) throw tooDeep();
+    const keys = jsonKeyCount(text, MAX_NESTING_DEPTH);
+    if (keys < 0) throw tooDeep();
     try {
       value = JSON.parse(text);
     } catch (err) {
       throw statusError('BadRequest', `the body of the request could not be decoded as JSON: ${(err as Error).message}`);
     }
-    if (isPlainObject(value)) duplicates = findDuplicateKeys(text);
+    // a duplicate key collapses into one property: as many properties as keys in the text = none
+    if (isPlainObject(value) && countProperties(value) !== keys) duplicates = findDuplicateKeys(text);
   } else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
     const text = body.toString('utf8');
     if (yamlDepthExceeds(text, MAX_NESTING_DEPTH)) throw tooDeep();
@@ -96,6 +98,46 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
 
 function tooDeep() {
   return statusError('BadRequest', `the body of the request is nested too deeply (more than ${MAX_NESTING_DEPTH} levels)`);
+}
+
+/**
+ * The number of object keys in a JSON text (a string followed by `:`), or -1 when it nests
+ * arrays/objects deeper than `max`: jsonDepthExceeds' single pass, counting keys as it goes.
+ */
+function jsonKeyCount(text: string, max: number): number {
+  let depth = 0;
+  let keys = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < n && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      let k = i + 1;
+      let d = text.charCodeAt(k);
+      while (d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) d = text.charCodeAt(++k);
+      if (d === 0x3a /* : */) keys++;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return -1;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return keys;
+}
+
+/** Own properties of every object in a parsed JSON value. */
+function countProperties(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) n += countProperties(v);
+    return n;
+  }
+  for (const k in value) {
+    n++;
+    n += countProperties((value as Record<string, unknown>)[k]);
+  }
+  return n;
 }
 
 /** True when a JSON text nests arrays/objects deeper than `max` (one pass, strings skipped). */

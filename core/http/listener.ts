@@ -140,17 +140,15 @@ function readBody(req: http.IncomingMessage, limit: number, done: (err: { status
     cleanup();
     done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
   };
-  const onAborted = () => fail('request.aborted', 400);
   const onError = () => fail('stream.error', 400);
   const cleanup = () => {
     req.off('data', onData);
     req.off('end', onEnd);
-    req.off('aborted', onAborted);
     req.off('close', onClose);
     req.off('error', onError);
   };
   const onClose = () => {
-    if (!finished && !req.complete) onAborted();
+    if (!finished && !req.complete) fail('request.aborted', 400);
   };
   if (declared !== undefined && declared > limit) {
     fail('entity.too.large', 413);
@@ -158,7 +156,6 @@ function readBody(req: http.IncomingMessage, limit: number, done: (err: { status
   }
   req.on('data', onData);
   req.on('end', onEnd);
-  req.on('aborted', onAborted);
   req.on('close', onClose);
   req.on('error', onError);
 }
