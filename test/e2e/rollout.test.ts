@@ -7,9 +7,7 @@
  * See /work/shared/docs/kubectl-surface.md §6 and §7.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CONTROLLER_UID_INDEX, inProcessClient, SharedInformerFactory, type Client } from '../../core/client';
 import type { KObject } from '../../core/registry/types';
@@ -17,7 +15,7 @@ import { DEPLOYMENTS, PODS, REPLICASETS } from '../../plugins/controllers/shared
 import { isPodReady } from '../../plugins/controllers/shared/pod-status';
 import { startFakeKubelet, type FakeKubelet } from '../../plugins/controllers/shared/testing';
 import { eventually, sleep, startCluster } from '../../plugins/controllers/shared/test-cluster';
-import { KUBECTL, show, type KubectlResult } from '../helpers/kubectl';
+import { kubectlRunner, show, type KubectlResult } from '../helpers/kubectl';
 
 const DEPLOY_YAML = `apiVersion: apps/v1
 kind: Deployment
@@ -45,7 +43,7 @@ describe('e2e: kubectl rollout against Deployments (in-process k8ts, controllers
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let client: Client;
   let kubelet: FakeKubelet;
-  const homes: string[] = [];
+  const runner = kubectlRunner(() => ({ kubeconfig: cluster.kubeconfigPath, cwd: cluster.dir }));
 
   before(async function () {
     this.timeout(60_000);
@@ -57,37 +55,10 @@ describe('e2e: kubectl rollout against Deployments (in-process k8ts, controllers
   after(async () => {
     await kubelet?.stop();
     await cluster?.close();
-    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+    runner.cleanup();
   });
 
-  function kubectl(args: string[], timeoutMs = 60_000): Promise<KubectlResult> {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-rollout-home-'));
-    homes.push(home);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-    delete env.KUBECONFIG;
-    return new Promise((resolve) => {
-      const child = spawn(KUBECTL, ['--kubeconfig', cluster.kubeconfigPath, ...args], { cwd: cluster.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      const kill = () => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      };
-      const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs);
-      child.on('error', (e) => (stderr += String(e)));
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        kill();
-        resolve({ args, code, signal, stdout, stderr, timedOut });
-      });
-    });
-  }
+  const kubectl = (args: string[], timeoutMs = 60_000): Promise<KubectlResult> => runner.run(args, timeoutMs);
   const ok = async (args: string[], timeoutMs?: number) => {
     const r = await kubectl(args, timeoutMs);
     assert.equal(r.code, 0, show(r));

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { k8tsProcesses, type K8tsUp } from './k8ts-process';
@@ -268,4 +269,43 @@ export async function until<T>(what: string, fn: () => Promise<T>, timeoutMs = 1
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * A kubectl runner for suites that start k8ts themselves (in-process, e.g. with the controllers and
+ * the fake kubelet): every run gets a fresh HOME and its own process group, SIGKILLed on timeout.
+ * Call `cleanup()` in after() to remove the HOME dirs.
+ */
+export function kubectlRunner(target: () => { kubeconfig: string; cwd: string }): {
+  run(args: string[], timeoutMs?: number): Promise<KubectlResult>;
+  cleanup(): void;
+} {
+  const homes: string[] = [];
+  return {
+    run(args, timeoutMs = 45_000) {
+      const { kubeconfig, cwd } = target();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-kubectl-home-'));
+      homes.push(home);
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+      delete env.KUBECONFIG;
+      return new Promise((resolve) => {
+        const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        child.stdout!.on('data', (d: Buffer) => (stdout += d));
+        child.stderr!.on('data', (d: Buffer) => (stderr += d));
+        const timer = setTimeout(() => ((timedOut = true), killGroup(child)), timeoutMs);
+        child.on('error', (e) => (stderr += String(e)));
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          killGroup(child);
+          resolve({ args, code, signal, stdout, stderr, timedOut });
+        });
+      });
+    },
+    cleanup() {
+      for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true });
+    },
+  };
 }

@@ -7,22 +7,18 @@
  * then `kubectl wait --for=condition=complete`. Every kubectl run has a fresh HOME.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { inProcessClient, type Client } from '../../../core/client';
 import { JOBS } from '../job/controller';
 import { startFakeKubelet, type FakeKubelet } from '../shared/testing';
 import { startCluster } from '../shared/test-cluster';
-import { KUBECTL, show, type KubectlResult } from '../../../test/helpers/kubectl';
+import { kubectlRunner, show, type KubectlResult } from '../../../test/helpers/kubectl';
 
 describe('e2e: kubectl create job --from=cronjob/x and wait --for=condition=complete (in-process k8ts, controllers, fake kubelet)', function () {
   this.timeout(90_000);
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let client: Client;
   let kubelet: FakeKubelet;
-  const homes: string[] = [];
+  const runner = kubectlRunner(() => ({ kubeconfig: cluster.kubeconfigPath, cwd: cluster.dir }));
 
   before(async function () {
     this.timeout(60_000);
@@ -33,37 +29,10 @@ describe('e2e: kubectl create job --from=cronjob/x and wait --for=condition=comp
   after(async () => {
     await kubelet?.stop();
     await cluster?.close();
-    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+    runner.cleanup();
   });
 
-  function kubectl(args: string[], timeoutMs = 45_000): Promise<KubectlResult> {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-cronjob-home-'));
-    homes.push(home);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-    delete env.KUBECONFIG;
-    return new Promise((resolve) => {
-      const child = spawn(KUBECTL, ['--kubeconfig', cluster.kubeconfigPath, ...args], { cwd: cluster.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      const kill = () => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      };
-      const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs);
-      child.on('error', (e) => (stderr += String(e)));
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        kill();
-        resolve({ args, code, signal, stdout, stderr, timedOut });
-      });
-    });
-  }
+  const kubectl = (args: string[], timeoutMs = 45_000): Promise<KubectlResult> => runner.run(args, timeoutMs);
 
   it('create job --from=cronjob/nightly runs the template to completion', async () => {
     const c = await kubectl(['create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 3 * * *', '--restart=Never', '--', 'true']);
