@@ -6,9 +6,7 @@
  * returns 0, scale down (reverse order); apply a DaemonSet over two nodes and rollout status.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { inProcessClient, SharedInformerFactory, type Client } from '../../../core/client';
 import { PODS } from '../shared/pod-control';
@@ -16,7 +14,7 @@ import { startFakeKubelet, type FakeKubelet } from '../shared/testing';
 import { eventually, startCluster } from '../shared/test-cluster';
 import { STATEFULSETS } from './controller';
 import { NODES } from '../daemonset/controller';
-import { KUBECTL, show, type KubectlResult } from '../../../test/helpers/kubectl';
+import { kubectlRunner, show, type KubectlResult } from '../../../test/helpers/kubectl';
 
 const STS_YAML = `apiVersion: apps/v1
 kind: StatefulSet
@@ -62,7 +60,7 @@ describe('e2e: kubectl against StatefulSets and DaemonSets (in-process k8ts, con
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let client: Client;
   let kubelet: FakeKubelet;
-  const homes: string[] = [];
+  const runner = kubectlRunner(() => ({ kubeconfig: cluster.kubeconfigPath, cwd: cluster.dir }));
   const created: string[] = [];
   const deleted: string[] = [];
   const abort = new AbortController();
@@ -93,37 +91,10 @@ describe('e2e: kubectl against StatefulSets and DaemonSets (in-process k8ts, con
     abort.abort();
     await kubelet?.stop();
     await cluster?.close();
-    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
+    runner.cleanup();
   });
 
-  function kubectl(args: string[], timeoutMs = 60_000): Promise<KubectlResult> {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'k8ts-sts-home-'));
-    homes.push(home);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-    delete env.KUBECONFIG;
-    return new Promise((resolve) => {
-      const child = spawn(KUBECTL, ['--kubeconfig', cluster.kubeconfigPath, ...args], { cwd: cluster.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      const kill = () => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      };
-      const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs);
-      child.on('error', (e) => (stderr += String(e)));
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        kill();
-        resolve({ args, code, signal, stdout, stderr, timedOut });
-      });
-    });
-  }
+  const kubectl = (args: string[], timeoutMs = 60_000): Promise<KubectlResult> => runner.run(args, timeoutMs);
   const ok = async (args: string[], timeoutMs?: number) => {
     const r = await kubectl(args, timeoutMs);
     assert.equal(r.code, 0, show(r));
