@@ -137,8 +137,12 @@ describe('controllers/Job (integration, in-process client, memory storage, fake 
 
   it('activeDeadlineSeconds: DeadlineExceeded and running pods deleted', async () => {
     kubelet = startFakeKubelet(client);
-    await client.create(JOBS, job('slow', { activeDeadlineSeconds: 1 }));
-    await eventually('running', async () => ((await getJob(client, 'slow')).status as any)?.active === 1);
+    await client.create(JOBS, job('slow', { activeDeadlineSeconds: 2 }));
+    // on a loaded machine the deadline may pass before a poll sees the pod active: either will do
+    await eventually('running or failed', async () => {
+      const j = await getJob(client, 'slow');
+      return (j.status as any)?.active === 1 || !!cond(j, 'Failed');
+    });
     const j = await eventually(
       'Failed',
       async () => {
