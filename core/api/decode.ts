@@ -7,6 +7,7 @@
  */
 import YAML from 'yaml';
 import { requestMediaType } from './negotiate';
+import { decodeProtobufObject } from './protobuf';
 import { statusError } from './status';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -19,21 +20,6 @@ export const MAX_NESTING_DEPTH = 200;
 
 const ACCEPTED = `application/json, application/yaml, ${PROTOBUF}`;
 
-type ProtobufDecoder = (body: Buffer) => unknown;
-let protobufDecoder: ProtobufDecoder | null | undefined;
-
-/** core/api/protobuf's `decodeProtobufObject`, loaded on first use; null when it is not built. */
-function loadProtobuf(): ProtobufDecoder | null {
-  if (protobufDecoder !== undefined) return protobufDecoder;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('./protobuf') as { decodeProtobufObject?: ProtobufDecoder };
-    protobufDecoder = typeof mod.decodeProtobufObject === 'function' ? mod.decodeProtobufObject : null;
-  } catch {
-    protobufDecoder = null;
-  }
-  return protobufDecoder;
-}
 
 export interface DecodedBody {
   obj: Record<string, unknown>;
@@ -76,15 +62,10 @@ export function decodeBody(body: Buffer, contentType: string | string[] | undefi
       throw statusError('BadRequest', `the body of the request could not be decoded as YAML: ${(err as Error).message}`);
     }
   } else if (mt === PROTOBUF) {
-    const decode = loadProtobuf();
-    if (!decode) throw statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     try {
-      value = decode(body);
       // core/api/protobuf answers { apiVersion, kind, object }: the object, with the envelope's TypeMeta
-      if (isPlainObject(value) && isPlainObject(value.object) && !('metadata' in value)) {
-        const { apiVersion, kind, object } = value as { apiVersion?: unknown; kind?: unknown; object: Record<string, unknown> };
-        value = { ...(apiVersion ? { apiVersion } : {}), ...(kind ? { kind } : {}), ...object };
-      }
+      const { apiVersion, kind, object } = decodeProtobufObject(body);
+      value = { ...(apiVersion ? { apiVersion } : {}), ...(kind ? { kind } : {}), ...object };
     } catch (err) {
       if (err && typeof err === 'object' && 'status' in err) throw err;
       throw statusError('BadRequest', `the body of the request could not be decoded as protobuf: ${(err as Error).message}`);

@@ -8,9 +8,9 @@
  * calls `validate` and then `validateUpdate` on updates, so `validate` here is the whole-object
  * check and `validateUpdate` only the update rules (immutable fields).
  */
-import path from 'node:path';
 import type { Server } from '../../../core/server/server';
 import type { RequestContext } from '../../../core/pipeline/types';
+import { builtinPatchSchema } from '../../../core/api/patch';
 import { definePlugin, type OptionsSchema, type PluginDefinition } from '../../../core/plugin/define';
 import { getResourceRegistry, type GracefulDeleteOptions, type RegisteredResource } from '../../../core/registry/registry';
 import type { FieldError, KObject, ResourceDefinition } from '../../../core/registry/types';
@@ -72,17 +72,8 @@ export function keepAllButStatus(obj: KObject, old: KObject): void {
   }
 }
 
-/** The strategic-merge-patch schema of a built-in kind, when the patch engine (core/api/patch) is there. */
-export function builtinPatchSchema(kind: string): unknown {
-  try {
-    // soft dependency: core/api/patch is written in parallel; wire it as soon as it exists
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(__dirname, '../../../core/api/patch')) as { builtinPatchSchema?: (k: string) => unknown };
-    return typeof mod.builtinPatchSchema === 'function' ? mod.builtinPatchSchema(kind) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The strategic-merge-patch schema of a built-in kind (core/api/patch). */
+export { builtinPatchSchema };
 
 export function defineResourcePlugin<O = Record<string, never>>(spec: ResourcePluginSpec<O>): PluginDefinition<O> {
   const PLUGIN_NAME = spec.name;
