@@ -79,6 +79,41 @@ export async function loadOrCreatePki(dataDir: string, hosts: readonly string[])
   };
 }
 
+/** The front proxy's own CA and client certificate (kube-apiserver's --requestheader-client-ca-file, --proxy-client-cert-file). */
+export interface FrontProxyPki {
+  /** front-proxy-ca: extension API servers trust requests whose client certificate it signed */
+  ca: KeyPairPem;
+  /** CN=front-proxy-client: the aggregator's client certificate towards extension API servers */
+  client: KeyPairPem;
+}
+
+export const FRONT_PROXY_CLIENT_CN = 'front-proxy-client';
+
+const FRONT_PROXY_FILES = {
+  caCert: 'front-proxy-ca.crt',
+  caKey: 'front-proxy-ca.key',
+  cert: 'front-proxy-client.crt',
+  key: 'front-proxy-client.key',
+} as const;
+
+/** Load `<dataDir>/pki/front-proxy-*`, or generate and write them (keys 0600). */
+export async function loadOrCreateFrontProxyPki(dataDir: string): Promise<FrontProxyPki> {
+  const dir = path.join(dataDir, 'pki');
+  const file = (f: string) => path.join(dir, f);
+  const read = (f: string) => fs.readFileSync(file(f), 'utf8');
+  if (Object.values(FRONT_PROXY_FILES).every((f) => fs.existsSync(file(f)))) {
+    return { ca: { cert: read(FRONT_PROXY_FILES.caCert), key: read(FRONT_PROXY_FILES.caKey) }, client: { cert: read(FRONT_PROXY_FILES.cert), key: read(FRONT_PROXY_FILES.key) } };
+  }
+  const ca = await createCa('front-proxy-ca');
+  const client = await issueCertificate(ca, { commonName: FRONT_PROXY_CLIENT_CN, clientAuth: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeAtomic(file(FRONT_PROXY_FILES.caCert), ca.cert, 0o644);
+  writeAtomic(file(FRONT_PROXY_FILES.caKey), ca.key, 0o600);
+  writeAtomic(file(FRONT_PROXY_FILES.cert), client.cert, 0o644);
+  writeAtomic(file(FRONT_PROXY_FILES.key), client.key, 0o600);
+  return { ca, client };
+}
+
 export async function createCa(commonName: string): Promise<KeyPairPem> {
   const keys = await generateKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
