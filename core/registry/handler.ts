@@ -17,12 +17,15 @@ import { admitCustomSubresource } from './subresource-admission';
 import { ALL_VERBS, type Verb } from './types';
 import { DEFAULT_WATCH_SETTINGS, serveWatch, type WatchSettings } from './watch-serve';
 
-/** Find the registered resource a request addresses; undefined = not ours. */
-export function resolveResourceHandler(host: StoreHost, ctx: RequestContext, settings: WatchSettings = DEFAULT_WATCH_SETTINGS): Handler | undefined {
+/**
+ * Find the registered resource a request addresses; undefined = not ours. `servedBy` picks the
+ * resources of one handler (`definition.servedBy`; omitted = the built-in ones).
+ */
+export function resolveResourceHandler(host: StoreHost, ctx: RequestContext, settings: WatchSettings = DEFAULT_WATCH_SETTINGS, servedBy?: string): Handler | undefined {
   const info = ctx.requestInfo;
   if (!info?.isResourceRequest || (info.apiPrefix !== 'api' && info.apiPrefix !== 'apis')) return undefined;
   const resource = getResourceRegistry(host).lookup(info.apiGroup, info.apiVersion, info.resource);
-  if (!resource) return undefined;
+  if (!resource || resource.definition.servedBy !== servedBy) return undefined;
   return (c) => serve(host, resource, c, settings);
 }
 

@@ -157,6 +157,11 @@ export interface ResourceDefinition {
    * (namespaces, services), or only a valid path segment (RBAC roles, `system:` names).
    */
   nameValidation?: 'DNS1123Subdomain' | 'DNS1123Label' | 'PathSegment';
+  /**
+   * Which handler serves the resource's requests: omitted = the BUILTIN generic handler
+   * (KubeAPIServer); custom resources carry `APIExtensionServer` and are served at HandlerStage.CRD.
+   */
+  servedBy?: string;
 }
 
 /** What admission plugins see (Kubernetes admission.Attributes). */

@@ -20,6 +20,7 @@ interface Options {
 export function schemaForDecode(obj: KObject, info: DecodeInfo): string | undefined {
   const sub = info.ctx.requestInfo?.subresource ?? '';
   const def = info.resource.definition;
+  if (def.servedBy) return undefined; // custom resources: their server prunes and validates with the CRD schema
   if (sub === 'scale' && def.subresources?.scale) return obj.kind === undefined || obj.kind === 'Scale' ? 'io.k8s.api.autoscaling.v1.Scale' : undefined;
   if (sub !== '' && sub !== 'status') return undefined; // custom subresources check their own bodies
   if (obj.kind !== undefined && obj.kind !== def.names.kind) return undefined; // not this kind: the store rejects it
