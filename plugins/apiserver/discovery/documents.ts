@@ -26,6 +26,23 @@ export interface DiscoveryModel {
   core?: GroupModel;
   /** the named groups (served under /apis), in Kubernetes' priority order */
   groups: GroupModel[];
+  /** groups served by other servers (the aggregator's APIServices), after the local ones */
+  external?: ExternalGroup[];
+}
+
+/** A group-version served elsewhere, as its server's APIResourceList described it. */
+export interface ExternalVersion {
+  version: string;
+  /** the `resources` of its APIResourceList (subresources as `<plural>/<sub>` entries) */
+  resources: readonly Record<string, unknown>[];
+  /** Stale when its server could not be asked lately (clients report the group-version as failed) */
+  freshness: 'Current' | 'Stale';
+}
+
+/** A named group served elsewhere; versions in preference order. */
+export interface ExternalGroup {
+  name: string;
+  versions: ExternalVersion[];
 }
 
 /** kube-apiserver's group order (its priority list); other groups follow alphabetically. */
@@ -115,9 +132,21 @@ export function apiGroup(group: GroupModel, withTypeMeta = true) {
   };
 }
 
-/** `/apis`: APIGroupList. */
+/** `/apis/<g>` of a group served elsewhere (and its item in `/apis`). */
+export function externalApiGroup(group: ExternalGroup, withTypeMeta = true) {
+  const versions = group.versions.map((v) => ({ groupVersion: groupVersion(group.name, v.version), version: v.version }));
+  return { ...(withTypeMeta ? { kind: 'APIGroup', apiVersion: 'v1' } : {}), name: group.name, versions, preferredVersion: versions[0] };
+}
+
+/** External groups whose name no local group has (a local group wins its own name). */
+function externalOnly(model: DiscoveryModel): ExternalGroup[] {
+  return (model.external ?? []).filter((e) => e.versions.length > 0 && !model.groups.some((g) => g.name === e.name));
+}
+
+/** `/apis`: APIGroupList (local groups, then those served elsewhere). */
 export function apiGroupList(model: DiscoveryModel) {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: model.groups.map((g) => apiGroup(g, false)) };
+  const groups = [...model.groups.map((g) => apiGroup(g, false)), ...externalOnly(model).map((g) => externalApiGroup(g, false))];
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
 /** A subresource as discovery lists it. */
@@ -185,21 +214,49 @@ export function apiResourceList(group: string, version: VersionModel) {
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version.version), resources };
 }
 
-/** `/api` or `/apis` as APIGroupDiscoveryList (apidiscovery.k8s.io/<apiVersion>). */
-export function aggregatedDiscovery(groups: readonly GroupModel[], apiVersion: 'v2' | 'v2beta1') {
-  return {
-    kind: 'APIGroupDiscoveryList',
-    apiVersion: `apidiscovery.k8s.io/${apiVersion}`,
-    metadata: {},
-    items: groups.map((g) => ({
-      metadata: { name: g.name, creationTimestamp: null },
-      versions: g.versions.map((v) => ({
-        version: v.version,
-        resources: v.resources.map((r) => aggregatedResource(g.name, v.version, r)),
-        freshness: 'Current',
-      })),
+/** `/api` or `/apis` as APIGroupDiscoveryList (apidiscovery.k8s.io/<apiVersion>); `external` groups follow the local ones. */
+export function aggregatedDiscovery(groups: readonly GroupModel[], apiVersion: 'v2' | 'v2beta1', external: readonly ExternalGroup[] = []) {
+  const items = groups.map((g) => ({
+    metadata: { name: g.name, creationTimestamp: null },
+    versions: g.versions.map((v) => ({
+      version: v.version,
+      resources: v.resources.map((r) => aggregatedResource(g.name, v.version, r)),
+      freshness: 'Current',
     })),
-  };
+  }));
+  for (const e of external) {
+    const versions = e.versions.map((v) => ({ version: v.version, resources: aggregatedFromResourceList(e.name, v.version, v.resources), freshness: v.freshness }));
+    const local = items.find((i) => i.metadata.name === e.name);
+    if (local) local.versions.push(...versions.filter((v) => !local.versions.some((l) => l.version === v.version)));
+    else if (versions.length > 0) items.push({ metadata: { name: e.name, creationTimestamp: null }, versions });
+  }
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${apiVersion}`, metadata: {}, items };
+}
+
+/** An APIResourceList's `resources` as aggregated discovery resources (subresources under their parent). */
+export function aggregatedFromResourceList(group: string, version: string, list: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const kindOf = (r: Record<string, unknown>) => ({ group: str(r.group) || group, version: str(r.version) || version, kind: str(r.kind) });
+  const out: Record<string, unknown>[] = [];
+  for (const r of list) {
+    const name = str(r.name);
+    if (!name || name.includes('/')) continue;
+    const entry: Record<string, unknown> = {
+      resource: name,
+      responseKind: kindOf(r),
+      scope: r.namespaced === true ? 'Namespaced' : 'Cluster',
+      singularResource: str(r.singularName),
+      verbs: Array.isArray(r.verbs) ? [...(r.verbs as unknown[])] : [],
+    };
+    if (Array.isArray(r.shortNames) && r.shortNames.length) entry.shortNames = [...(r.shortNames as unknown[])];
+    if (Array.isArray(r.categories) && r.categories.length) entry.categories = [...(r.categories as unknown[])];
+    const subs = list.filter((s) => str(s.name).startsWith(`${name}/`));
+    if (subs.length) {
+      entry.subresources = subs.map((s) => ({ subresource: str(s.name).slice(name.length + 1), responseKind: kindOf(s), verbs: Array.isArray(s.verbs) ? [...(s.verbs as unknown[])] : [] }));
+    }
+    out.push(entry);
+  }
+  return out;
 }
 
 function aggregatedResource(group: string, version: string, r: RegisteredResource) {

@@ -3,13 +3,26 @@ import { HandlerStage } from '../../../hooks/stages';
 import { failure } from '../../../core/api/status';
 import { etagMatches, negotiateDiscovery, type DiscoveryFormat } from '../../../core/api/openapi/media';
 import type { ApiResponse, RequestContext } from '../../../core/pipeline/types';
+import { SyncHook, SyncWaterfallHook } from 'tapable';
 import { definePlugin } from '../../../core/plugin/define';
 import { getApiHooks, getResourceRegistry, type ResourceRegistry } from '../../../core/registry/registry';
-import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, buildModel, type DiscoveryModel } from './documents';
+import { defineComponentHooks } from '../../../core/server/hook-index';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, buildModel, externalApiGroup, type DiscoveryModel, type ExternalGroup } from './documents';
 
 const PLUGIN_NAME = 'Discovery';
 
 export * from './documents';
+
+/**
+ * Discovery's own hooks (owner `discovery`): groups served by other servers (the aggregator's
+ * APIServices) join the documents as data, never as taps added at runtime.
+ */
+export const getDiscoveryHooks = defineComponentHooks('discovery', () => ({
+  /** when the documents are rebuilt: taps append the groups they serve elsewhere */
+  externalGroups: new SyncWaterfallHook<[ExternalGroup[]]>(['groups']),
+  /** a tap's external groups changed: Discovery drops its documents, the next request rebuilds them */
+  externalGroupsChanged: new SyncHook<[]>([]),
+}));
 
 interface Cached {
   body: Buffer;
@@ -21,10 +34,13 @@ class DiscoveryCache {
   private modelValue?: DiscoveryModel;
   private readonly bytes = new Map<string, Cached>();
 
-  constructor(private readonly registry: ResourceRegistry) {}
+  constructor(
+    private readonly registry: ResourceRegistry,
+    private readonly external: () => ExternalGroup[],
+  ) {}
 
   get model(): DiscoveryModel {
-    return (this.modelValue ??= buildModel(this.registry.all()));
+    return (this.modelValue ??= { ...buildModel(this.registry.all()), external: this.external() });
   }
 
   /** Serialized document under `key`, built by `build` the first time. */
@@ -53,7 +69,11 @@ export default definePlugin({
     getApiHooks(server).resourcesChanged.tap(PLUGIN_NAME, () => {
       cache = undefined;
     });
-    const current = () => (cache ??= new DiscoveryCache(getResourceRegistry(server)));
+    const hooks = getDiscoveryHooks(server);
+    hooks.externalGroupsChanged.tap(PLUGIN_NAME, () => {
+      cache = undefined;
+    });
+    const current = () => (cache ??= new DiscoveryCache(getResourceRegistry(server), () => hooks.externalGroups.call([])));
 
     server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, async (ctx) => {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
@@ -80,7 +100,10 @@ function resolve(cache: DiscoveryCache, parts: string[]): Route | undefined {
     return model.core?.versions.some((v) => v.version === parts[1]) ? { doc: 'resources', group: '', version: parts[1] } : undefined;
   }
   const group = model.groups.find((g) => g.name === parts[1]);
-  if (!group) return undefined;
+  if (!group) {
+    const external = model.external?.find((g) => g.name === parts[1] && g.versions.length > 0);
+    return external && parts.length === 2 ? { doc: 'group', group: external.name } : undefined;
+  }
   if (parts.length === 2) return { doc: 'group', group: group.name };
   return group.versions.some((v) => v.version === parts[2]) ? { doc: 'resources', group: group.name, version: parts[2] } : undefined;
 }
@@ -97,7 +120,8 @@ async function respond(ctx: RequestContext, cache: DiscoveryCache, route: Route)
   if (route.doc === 'root') {
     if (format.aggregated) {
       const groups = route.prefix === 'api' ? (model.core ? [model.core] : []) : model.groups;
-      doc = cache.get(`${route.prefix}:${format.aggregated}`, () => aggregatedDiscovery(groups, format.aggregated as 'v2' | 'v2beta1'));
+      const external = route.prefix === 'api' ? [] : (model.external ?? []);
+      doc = cache.get(`${route.prefix}:${format.aggregated}`, () => aggregatedDiscovery(groups, format.aggregated as 'v2' | 'v2beta1', external));
       contentType = aggregatedContentType(format);
     } else if (route.prefix === 'api') {
       // serverAddressByClientCIDRs names the address the client used; not cached
@@ -108,7 +132,8 @@ async function respond(ctx: RequestContext, cache: DiscoveryCache, route: Route)
     }
   } else if (route.doc === 'group') {
     const group = model.groups.find((g) => g.name === route.group);
-    doc = cache.get(`group:${route.group}`, () => apiGroup(group!));
+    const external = model.external?.find((g) => g.name === route.group);
+    doc = cache.get(`group:${route.group}`, () => (group ? apiGroup(group) : externalApiGroup(external!)));
   } else {
     const group = route.group === '' ? model.core : model.groups.find((g) => g.name === route.group);
     const version = group?.versions.find((v) => v.version === route.version);
