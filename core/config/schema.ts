@@ -22,7 +22,51 @@ export interface Configuration {
   pluginDirs: string[];
   /** per area: enabled / disabled lists (the Kubernetes scheduler's merge rules) */
   plugins: Record<string, AreaPluginSet>;
+  /** the nodes this process hosts (kubelet area); absent = one simulated node k8ts-node-0, [] = none */
+  nodes?: NodeEntry[];
 }
+
+/** One `nodes:` entry; with `count`, it stands for nodes `<name>-0` … `<name>-<count-1>`. */
+export interface NodeEntry {
+  name: string;
+  count?: number;
+  runtime?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  taints?: Array<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
+  capacity?: Record<string, string | number>;
+  allocatable?: Record<string, string | number>;
+  podCIDR?: string;
+  proxy?: Record<string, unknown>;
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+const quantityMap = { type: 'object', additionalProperties: { type: ['string', 'number'] } };
+const nodeEntry = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+    count: { type: 'integer', minimum: 1, maximum: 16384 },
+    runtime: { type: 'string', minLength: 1 },
+    labels: stringMap,
+    annotations: stringMap,
+    taints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'effect'],
+        additionalProperties: false,
+        properties: { key: { type: 'string', minLength: 1 }, value: { type: 'string' }, effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] } },
+      },
+    },
+    capacity: quantityMap,
+    allocatable: quantityMap,
+    podCIDR: { type: 'string', minLength: 1 },
+    proxy: { type: 'object' },
+  },
+};
 
 const pluginEntry = {
   oneOf: [
@@ -94,6 +138,7 @@ export const configurationSchema = {
       },
     },
     pluginDirs: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    nodes: { type: 'array', items: nodeEntry },
     plugins: {
       type: 'object',
       default: {},
