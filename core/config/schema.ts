@@ -1,5 +1,6 @@
 import type { AreaPluginSet } from '../plugin/resolve';
 import type { StorageConfig } from '../storage';
+import { schedulerConfigSchema, type SchedulerConfiguration } from './scheduler';
 
 /** The k8ts Configuration (YAML), after defaults. */
 export interface Configuration {
@@ -24,6 +25,8 @@ export interface Configuration {
   plugins: Record<string, AreaPluginSet>;
   /** the nodes this process hosts (kubelet area); absent = one simulated node k8ts-node-0, [] = none */
   nodes?: NodeEntry[];
+  /** scheduling profiles and queue settings (plugins/scheduler) */
+  scheduler: SchedulerConfiguration;
 }
 
 /** One `nodes:` entry; with `count`, it stands for nodes `<name>-0` … `<name>-<count-1>`. */
@@ -139,6 +142,7 @@ export const configurationSchema = {
     },
     pluginDirs: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     nodes: { type: 'array', items: nodeEntry },
+    scheduler: schedulerConfigSchema,
     plugins: {
       type: 'object',
       default: {},
