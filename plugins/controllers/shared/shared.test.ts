@@ -5,7 +5,7 @@ import { ControllerExpectations } from './expectations';
 import { scaledValueFromIntOrPercent } from './int-or-percent';
 import { compareForDeletion, podsToDelete } from './pod-deletion-ranking';
 import { isPodAvailable, isPodActive, isPodReady } from './pod-status';
-import { computePodTemplateHash, safeEncodeString } from './pod-template-hash';
+import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString } from './pod-template-hash';
 import { slowStartBatch } from './slow-start';
 import { getCondition, newCondition, removeCondition, setCondition } from './conditions';
 
@@ -131,6 +131,17 @@ describe('controllers/shared: pure helpers', () => {
       assert.notEqual(computePodTemplateHash(t, 1), h);
       assert.notEqual(computePodTemplateHash(t, 1), computePodTemplateHash(t, 2));
       assert.equal(safeEncodeString('0123456789'), '456789bcdf');
+    });
+
+    it('FNV-1a 32 matches the reference test vectors', () => {
+      assert.deepEqual([fnv32a(Buffer.from('')), fnv32a(Buffer.from('a')), fnv32a(Buffer.from('foobar'))], [0x811c9dc5, 0xe40c292c, 0xbf9cf968]);
+    });
+
+    it('hashes the collision count as 8 bytes (uint32 little-endian, then 4 zero bytes), as ComputeHash does', () => {
+      const t = { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+      const text = Buffer.from(canonicalJson(t, true), 'utf8');
+      const expected = fnv32a(Buffer.concat([text, Buffer.from([0x02, 0x01, 0, 0, 0, 0, 0, 0])]));
+      assert.equal(computePodTemplateHash(t, 0x0102), safeEncodeString(String(expected)));
     });
   });
 
