@@ -1,7 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, collectDefaultMetrics } from 'prom-client';
 import { HandlerStage, RespondedStage } from '../../../hooks/stages';
 import { definePlugin } from '../../../core/plugin/define';
 import type { RequestContext } from '../../../core/pipeline/types';
+import { getMetricsRegistry } from './registry';
 
 const PLUGIN_NAME = 'Prometheus';
 
@@ -21,7 +22,7 @@ export default definePlugin<Options>({
     properties: { processMetrics: { type: 'boolean', default: true } },
   },
   apply(server, options) {
-    const registry = new Registry();
+    const registry = getMetricsRegistry(server);
     if (options.processMetrics) collectDefaultMetrics({ register: registry });
     const labelNames = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'code'] as const;
     const total = new Counter({ name: 'apiserver_request_total', help: 'Counter of apiserver requests broken out by verb, resource and code.', labelNames, registers: [registry] });
