@@ -10,6 +10,7 @@ import Prometheus from './metrics/prometheus';
 import Discovery from './apiserver/discovery';
 import OpenAPI from './apiserver/openapi';
 import SchemaValidation from './apiserver/schema-validation';
+import APIExtensionServer from './apiextensions/apiextensions-server';
 import { resourcePlugins } from './resources';
 import { authzPlugins } from './authz';
 import { authnPlugins } from './authn';
@@ -28,4 +29,4 @@ import DaemonSetController from './controllers/daemonset';
 import StatefulSetController from './controllers/statefulset';
 import { admissionPlugins } from './admission';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins]);
