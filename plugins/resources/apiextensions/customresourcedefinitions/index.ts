@@ -10,7 +10,8 @@ import { validateImmutable } from '../../shared/groups-validation';
 import { arr, ensure, isRecord, recs, setDefault, setDefaultString, str, type Json } from '../../shared/object';
 import { defineResourcePlugin, subresourceOf } from '../../shared/resource-plugin';
 import { onlyV1 } from '../../shared/versions';
-import { validateCRD, validateNames, validateStoredVersions } from './validation';
+import { validateCustomResourceDefinition, type CustomResourceDefinition } from '../../../apiextensions/schema';
+import { validateNames, validateStoredVersions } from './validation';
 
 export const GROUP = 'apiextensions.k8s.io';
 /** objects being created (prepareForCreate runs before validate on the same object) */
@@ -80,7 +81,7 @@ export default defineResourcePlugin({
     if (subresourceOf(ctx) !== 'status') addStoredVersion(obj);
   },
   validate(obj, errors) {
-    validateCRD(obj as Json, errors);
+    errors.push(...validateCustomResourceDefinition(obj as CustomResourceDefinition));
     validateStoredVersions((obj.status as Json | undefined)?.storedVersions, recs(specOf(obj).versions), errors);
     if (creating.has(obj) && specOf(obj).preserveUnknownFields === true) {
       errors.push(invalid('spec.preserveUnknownFields', true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead'));

@@ -1,8 +1,9 @@
 /**
  * CustomResourceDefinition validation (apiextensions-apiserver ValidateCustomResourceDefinition,
  * the parts a stored-and-validated CRD needs): the name rule, group, scope, versions (exactly one
- * storage version), names, a structural root schema per version, subresources, printer columns,
- * conversion, stored versions. Field paths are Kubernetes' own (internal names such as
+ * storage version), names, a schema per version, subresources, printer columns, conversion,
+ * stored versions. The schemas themselves (structural rules, defaults, CEL rules) are checked by
+ * plugins/apiextensions/schema. Field paths are Kubernetes' own (internal names such as
  * `conversion.webhookClientConfig` and `additionalPrinterColumns[i].JSONPath`).
  */
 import { child, forbidden, index, invalid, notSupported, required, type FieldError } from '../../shared/field-errors';
@@ -13,7 +14,6 @@ import { arr, isRecord, recs, str, type Json } from '../../shared/object';
 const SCOPES = ['Cluster', 'Namespaced'];
 const CONVERSION_STRATEGIES = ['None', 'Webhook'];
 const ACCEPTED_REVIEW_VERSIONS = ['v1', 'v1beta1'];
-const OPENAPI_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 const COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const COLUMN_FORMATS = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 'int64', 'password'];
 
@@ -39,30 +39,6 @@ export function validateNames(names: Json, path: string, errors: FieldError[]): 
   });
 }
 
-/** Every schema node needs a type (structural schemas), except int-or-string and preserve-unknown-fields nodes. */
-function validateSchemaNode(schema: Json, path: string, root: boolean, errors: FieldError[]): void {
-  const type = schema.type;
-  if (type === undefined || type === '') {
-    if (root) errors.push(required(child(path, 'type'), 'must not be empty at the root'));
-    else if (schema['x-kubernetes-int-or-string'] !== true && schema['x-kubernetes-preserve-unknown-fields'] !== true && schema['x-kubernetes-embedded-resource'] !== true) {
-      errors.push(required(child(path, 'type'), 'must not be empty for specified object fields'));
-    }
-  } else if (typeof type !== 'string' || !OPENAPI_TYPES.includes(type)) {
-    errors.push(notSupported(child(path, 'type'), type, OPENAPI_TYPES));
-  } else if (root && type !== 'object') {
-    errors.push(invalid(child(path, 'type'), type, 'must be object at the root'));
-  }
-  if (schema.uniqueItems === true) errors.push(forbidden(child(path, 'uniqueItems'), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
-  if (isRecord(schema.properties)) {
-    if (isRecord(schema.additionalProperties) || schema.additionalProperties === false) {
-      errors.push(forbidden(child(path, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'));
-    }
-    for (const [name, sub] of Object.entries(schema.properties)) if (isRecord(sub)) validateSchemaNode(sub, `${path}.properties[${name}]`, false, errors);
-  }
-  if (isRecord(schema.items)) validateSchemaNode(schema.items, child(path, 'items'), false, errors);
-  if (isRecord(schema.additionalProperties)) validateSchemaNode(schema.additionalProperties, child(path, 'additionalProperties'), false, errors);
-}
-
 function validateVersionSchema(version: Json, path: string, errors: FieldError[]): void {
   const schemaPath = child(path, 'schema', 'openAPIV3Schema');
   const schema = isRecord(version.schema) ? version.schema.openAPIV3Schema : undefined;
@@ -70,8 +46,7 @@ function validateVersionSchema(version: Json, path: string, errors: FieldError[]
     errors.push(required(schemaPath, 'schemas are required'));
     return;
   }
-  if (schema.nullable === true) errors.push(forbidden(child(schemaPath, 'nullable'), 'nullable cannot be true at the root'));
-  validateSchemaNode(schema, schemaPath, true, errors);
+  // the structural rules, defaults and CEL rules of the schema: plugins/apiextensions/schema
 }
 
 function validateSimpleJSONPath(value: string, path: string, errors: FieldError[]): boolean {
