@@ -28,6 +28,7 @@ import CronJobController from './controllers/cronjob';
 import DaemonSetController from './controllers/daemonset';
 import StatefulSetController from './controllers/statefulset';
 import { admissionPlugins } from './admission';
+import { kubeletPlugins } from './kubelet';
 import { aggregatorPlugins } from './aggregator';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins, ...kubeletPlugins]);

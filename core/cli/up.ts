@@ -16,6 +16,7 @@ Flags:
   --bind-address ADDR   address to listen on (default 127.0.0.1)
   --data-dir DIR        state, certificates and kubeconfig (default .k8ts)
   --insecure-http       serve plain HTTP instead of HTTPS (local experiments only)
+  --simulated-nodes N   host N simulated nodes k8ts-node-0 … k8ts-node-<N-1> (replaces nodes: of the config)
   -h, --help            show this help
 `;
 
@@ -31,6 +32,7 @@ export async function upCommand(args: string[]): Promise<void> {
   if (values['bind-address'] !== undefined) api.bindAddress = values['bind-address'];
   if (values['insecure-http']) api.insecureHttp = true;
   if (values['data-dir'] !== undefined) loaded.config.dataDir = values['data-dir'];
+  if (values['simulated-nodes'] !== undefined) loaded.config.nodes = parseSimulatedNodes(values['simulated-nodes']);
 
   // signal handlers go in before anything starts: a SIGTERM that arrives while starting (or right
   // after the URL is printed) is a graceful stop, never the default kill
@@ -65,7 +67,7 @@ export async function upCommand(args: string[]): Promise<void> {
   process.stdout.write(`kubectl --kubeconfig ${rel.startsWith('..') ? kubeconfigPath : rel} get --raw /version\n`);
 }
 
-type UpFlags = { config?: string; port?: string; 'bind-address'?: string; 'data-dir'?: string; 'insecure-http'?: boolean; help?: boolean };
+type UpFlags = { config?: string; port?: string; 'bind-address'?: string; 'data-dir'?: string; 'insecure-http'?: boolean; 'simulated-nodes'?: string; help?: boolean };
 
 function parseFlags(args: string[]): UpFlags {
   try {
@@ -79,12 +81,19 @@ function parseFlags(args: string[]): UpFlags {
         'bind-address': { type: 'string' },
         'data-dir': { type: 'string' },
         'insecure-http': { type: 'boolean' },
+        'simulated-nodes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values as UpFlags;
   } catch (err) {
     throw new UsageError(`up: ${(err as Error).message.split('\n')[0]} (see k8ts up --help)`);
   }
+}
+
+function parseSimulatedNodes(v: string): Array<{ name: string; count: number; runtime: string }> {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 16384) throw new UsageError(`up: --simulated-nodes: "${v}" is not a node count (0-16384)`);
+  return n === 0 ? [] : [{ name: 'k8ts-node', count: n, runtime: 'simulated' }];
 }
 
 function parsePort(v: string): number {
