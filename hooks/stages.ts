@@ -80,6 +80,8 @@ export const AdmissionStage = Object.freeze({
   SERVICE_ACCOUNT: -800,
   /** privileged/baseline/restricted Pod Security Standards from namespace labels (PodSecurity) */
   POD_SECURITY: -700,
+  /** spec.priority from the pod's PriorityClass (Priority) */
+  PRIORITY: -650,
   /** not-ready/unreachable NoExecute tolerations (DefaultTolerationSeconds) */
   DEFAULT_TOLERATIONS: -600,
   /** anything else */

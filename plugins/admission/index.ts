@@ -8,6 +8,7 @@ import DefaultTolerationSeconds from './default-toleration-seconds';
 import LimitRanger from './limit-ranger';
 import NamespaceLifecycle from './namespace-lifecycle';
 import PodSecurity from './pod-security';
+import Priority from './priority';
 import ResourceQuota from './resource-quota';
 import ServiceAccount from './service-account';
 import { MutatingAdmissionWebhook, ValidatingAdmissionWebhook } from './webhook';
@@ -18,6 +19,7 @@ export const admissionPlugins: readonly PluginDefinition<any>[] = Object.freeze(
   LimitRanger,
   ServiceAccount,
   PodSecurity,
+  Priority,
   DefaultTolerationSeconds,
   MutatingAdmissionWebhook,
   ValidatingAdmissionWebhook,
