@@ -208,5 +208,7 @@ export function runValidator(fn: ValidateFunction, obj: unknown): FieldError[] {
     seen.add(key);
     out.push(err);
   }
-  return out;
+  // a value of the wrong type is reported for its type only (enum, format, bounds say nothing more)
+  const mistyped = new Set(out.filter((e) => e.type === 'FieldValueTypeInvalid').map((e) => e.field));
+  return mistyped.size ? out.filter((e) => e.type === 'FieldValueTypeInvalid' || !mistyped.has(e.field)) : out;
 }

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import type { FieldError, KObject } from '../../../core/registry/types';
+import { compiledCount, schemaFor, type CustomResourceDefinition } from '.';
+
+type Obj = Record<string, any>;
+let uidSeq = 0;
+
+function crdWith(openAPIV3Schema: Obj, extra: Obj = {}): CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com', uid: `uid-${++uidSeq}`, resourceVersion: '1' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', kind: 'Widget' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }],
+      ...extra,
+    },
+  };
+}
+
+const specSchema = (properties: Obj, extra: Obj = {}) => ({ type: 'object', properties: { spec: { type: 'object', properties, ...extra } } });
+const widget = (spec: unknown, extra: Obj = {}): KObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec, ...extra });
+const on = (errors: FieldError[], field: string) => errors.filter((e) => e.field === field).map((e) => e.type);
+
+describe('apiextensions/schema: pruning', () => {
+  it('drops fields the schema does not specify and returns their paths', () => {
+    const s = schemaFor(crdWith(specSchema({ a: { type: 'string' }, o: { type: 'object', properties: { x: { type: 'integer' } } } })), 'v1');
+    const obj = widget({ a: 'x', b: 1, o: { x: 1, y: 2 } });
+    assert.deepEqual(s.prune(obj).sort(), ['spec.b', 'spec.o.y']);
+    assert.deepEqual(obj.spec, { a: 'x', o: { x: 1 } });
+  });
+
+  it('keeps apiVersion, kind and metadata at the root', () => {
+    const s = schemaFor(crdWith(specSchema({})), 'v1');
+    const obj = widget({}, { status: { x: 1 } });
+    assert.deepEqual(s.prune(obj), ['status']);
+    assert.deepEqual(Object.keys(obj).sort(), ['apiVersion', 'kind', 'metadata', 'spec']);
+    assert.equal(obj.metadata.name, 'w');
+  });
+
+  it('keeps unknown fields under x-kubernetes-preserve-unknown-fields, still pruning specified children', () => {
+    const s = schemaFor(crdWith(specSchema({ known: { type: 'object', properties: { a: { type: 'string' } } } }, { 'x-kubernetes-preserve-unknown-fields': true })), 'v1');
+    const obj = widget({ anything: { deep: true }, known: { a: 'x', b: 2 } });
+    assert.deepEqual(s.prune(obj), ['spec.known.b']);
+    assert.deepEqual(obj.spec, { anything: { deep: true }, known: { a: 'x' } });
+  });
+
+  it('prunes inside array items and additionalProperties values', () => {
+    const item = { type: 'object', properties: { name: { type: 'string' } } };
+    const s = schemaFor(crdWith(specSchema({ list: { type: 'array', items: item }, map: { type: 'object', additionalProperties: item } })), 'v1');
+    const obj = widget({ list: [{ name: 'a', bad: 1 }], map: { k: { name: 'b', bad: 2 } } });
+    assert.deepEqual(s.prune(obj).sort(), ['spec.list[0].bad', 'spec.map.k.bad']);
+  });
+
+  it('keeps apiVersion/kind/metadata of an x-kubernetes-embedded-resource and prunes its metadata to ObjectMeta', () => {
+    const embedded = { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } } };
+    const s = schemaFor(crdWith(specSchema({ template: embedded })), 'v1');
+    const obj = widget({ template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' }, junk: 1 }, spec: { n: 1, m: 2 } } });
+    assert.deepEqual(s.prune(obj).sort(), ['spec.template.metadata.junk', 'spec.template.spec.m']);
+    assert.deepEqual((obj.spec as Obj).template, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' } }, spec: { n: 1 } });
+  });
+});
+
+describe('apiextensions/schema: defaulting', () => {
+  it('fills absent fields, nested defaults inside a defaulted object, and array items', () => {
+    const s = schemaFor(
+      crdWith(
+        specSchema({
+          replicas: { type: 'integer', default: 1 },
+          tls: { type: 'object', default: {}, properties: { enabled: { type: 'boolean', default: false } } },
+          ports: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, protocol: { type: 'string', default: 'TCP' } } } },
+        }),
+      ),
+      'v1',
+    );
+    const obj = widget({ ports: [{ name: 'a' }, { name: 'b', protocol: 'UDP' }] });
+    s.applyDefaults(obj);
+    assert.deepEqual(obj.spec, { replicas: 1, tls: { enabled: false }, ports: [{ name: 'a', protocol: 'TCP' }, { name: 'b', protocol: 'UDP' }] });
+  });
+
+  it('replaces a null in a non-nullable field by its default and drops it without one; nullable nulls stay', () => {
+    const s = schemaFor(crdWith(specSchema({ a: { type: 'string', default: 'd' }, b: { type: 'string' }, c: { type: 'string', nullable: true, default: 'x' } })), 'v1');
+    const obj = widget({ a: null, b: null, c: null });
+    s.applyDefaults(obj);
+    assert.deepEqual(obj.spec, { a: 'd', c: null });
+  });
+
+  it('does not copy a default object by reference (two objects do not share it)', () => {
+    const s = schemaFor(crdWith(specSchema({ o: { type: 'object', default: { k: 'v' }, properties: { k: { type: 'string' } } } })), 'v1');
+    const a = widget({});
+    const b = widget({});
+    s.applyDefaults(a);
+    s.applyDefaults(b);
+    ((a.spec as Obj).o as Obj).k = 'changed';
+    assert.equal(((b.spec as Obj).o as Obj).k, 'v');
+  });
+});
+
+describe('apiextensions/schema: validation', () => {
+  const s = () =>
+    schemaFor(
+      crdWith(
+        specSchema(
+          {
+            replicas: { type: 'integer', minimum: 0, maximum: 10 },
+            mode: { type: 'string', enum: ['A', 'B'] },
+            name: { type: 'string', maxLength: 5, pattern: '^[a-z]+$' },
+            when: { type: 'string', format: 'date-time' },
+            port: { 'x-kubernetes-int-or-string': true },
+            tags: { type: 'array', maxItems: 2, items: { type: 'string' } },
+          },
+          { required: ['replicas'] },
+        ),
+      ),
+      'v1',
+    );
+
+  it('accepts a valid object', () => {
+    assert.deepEqual(s().validate(widget({ replicas: 3, mode: 'A', name: 'abc', when: '2024-01-01T00:00:00Z', port: 'http', tags: ['x'] })), []);
+  });
+
+  it('reports every error at once with Kubernetes reasons', () => {
+    const errors = s().validate(widget({ replicas: 11, mode: 'C', name: 'ABCDEFG', when: 'yesterday', tags: ['a', 'b', 'c'] }));
+    assert.deepEqual(on(errors, 'spec.replicas'), ['FieldValueInvalid']);
+    assert.deepEqual(on(errors, 'spec.mode'), ['FieldValueNotSupported']);
+    assert.deepEqual(on(errors, 'spec.name').sort(), ['FieldValueInvalid', 'FieldValueTooLong']);
+    assert.deepEqual(on(errors, 'spec.when'), ['FieldValueInvalid']);
+    assert.deepEqual(on(errors, 'spec.tags'), ['FieldValueTooMany']);
+  });
+
+  it('reports a wrong type as FieldValueTypeInvalid and a missing required field as FieldValueRequired', () => {
+    const errors = s().validate(widget({ mode: 1 }));
+    assert.deepEqual(on(errors, 'spec.mode'), ['FieldValueTypeInvalid']);
+    assert.deepEqual(on(errors, 'spec.replicas'), ['FieldValueRequired']);
+  });
+
+  it('takes an integer or a string for x-kubernetes-int-or-string, nothing else', () => {
+    assert.deepEqual(s().validate(widget({ replicas: 1, port: 8080 })), []);
+    assert.deepEqual(on(s().validate(widget({ replicas: 1, port: true })), 'spec.port'), ['FieldValueTypeInvalid']);
+    assert.deepEqual(on(s().validate(widget({ replicas: 1, port: 1.5 })), 'spec.port'), ['FieldValueTypeInvalid']);
+  });
+
+  it('reports duplicates in a list-type set and in a list-type map by its keys', () => {
+    const v = schemaFor(
+      crdWith(
+        specSchema({
+          set: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
+          ports: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name', 'protocol'],
+            items: { type: 'object', required: ['name', 'protocol'], properties: { name: { type: 'string' }, protocol: { type: 'string' }, port: { type: 'integer' } } },
+          },
+        }),
+      ),
+      'v1',
+    );
+    const errors = v.validate(
+      widget({
+        set: ['a', 'b', 'a'],
+        ports: [
+          { name: 'http', protocol: 'TCP', port: 80 },
+          { name: 'http', protocol: 'UDP', port: 80 },
+          { name: 'http', protocol: 'TCP', port: 81 },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      errors.map((e) => [e.field, e.type]),
+      [
+        ['spec.set[2]', 'FieldValueDuplicate'],
+        ['spec.ports[2]', 'FieldValueDuplicate'],
+      ],
+    );
+  });
+
+  it('validates nullable fields: null allowed only when nullable', () => {
+    const v = schemaFor(crdWith(specSchema({ a: { type: 'string', nullable: true, enum: ['x'] }, b: { type: 'string' } })), 'v1');
+    assert.deepEqual(v.validate(widget({ a: null })), []);
+    assert.deepEqual(on(v.validate(widget({ b: null })), 'spec.b'), ['FieldValueTypeInvalid']);
+  });
+
+  it('requires apiVersion and kind in an embedded resource', () => {
+    const v = schemaFor(crdWith(specSchema({ t: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } })), 'v1');
+    assert.deepEqual(v.validate(widget({ t: { apiVersion: 'v1', kind: 'Pod' } })), []);
+    assert.deepEqual(on(v.validate(widget({ t: {} })), 'spec.t.kind'), ['FieldValueRequired']);
+  });
+
+  it('compiles once per CRD resourceVersion and version, and again after a change', () => {
+    const crd = crdWith(specSchema({ a: { type: 'string' } }));
+    const before = compiledCount();
+    const first = schemaFor(crd, 'v1');
+    assert.equal(schemaFor(crd, 'v1'), first);
+    assert.equal(compiledCount(), before + 1);
+    const changed = { ...crd, metadata: { ...crd.metadata, resourceVersion: '2' } };
+    assert.notEqual(schemaFor(changed, 'v1'), first);
+    assert.equal(compiledCount(), before + 2);
+  });
+
+  it('publishes the schema with apiVersion, kind, an ObjectMeta reference and the group-version-kind', () => {
+    const published = schemaFor(crdWith(specSchema({ a: { type: 'string', description: 'the a' } })), 'v1').openAPISchema() as Obj;
+    assert.deepEqual(Object.keys(published.properties).sort(), ['apiVersion', 'kind', 'metadata', 'spec']);
+    assert.equal(published.properties.metadata.allOf[0].$ref, '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+    assert.equal(published.properties.spec.properties.a.description, 'the a');
+    assert.deepEqual(published['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'Widget', version: 'v1' }]);
+  });
+});
