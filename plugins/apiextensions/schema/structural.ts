@@ -142,11 +142,23 @@ function checkValueValidation(s: Schema, structural: Schema | undefined, path: s
   checkJunctors(s, structural, path, w);
 }
 
+/** x-kubernetes-int-or-string may say `anyOf: [{type: integer}, {type: string}]` (also inside allOf), as Kubernetes allows. */
+function isIntOrStringAnyOf(x: unknown): boolean {
+  if (!isObj(x) || !Array.isArray(x.anyOf) || Object.keys(x).length !== 1 || x.anyOf.length !== 2) return false;
+  const types = x.anyOf.map((b) => (isObj(b) && Object.keys(b).length === 1 ? b.type : undefined));
+  return types.includes('integer') && types.includes('string');
+}
+
 function checkJunctors(s: Schema, structural: Schema | undefined, path: string, w: Walk): void {
+  const intOrString = structural !== undefined && isIntOrString(structural);
+  if (intOrString && isIntOrStringAnyOf({ anyOf: s.anyOf })) return checkJunctors({ ...s, anyOf: undefined }, structural, path, w);
   for (const k of ['allOf', 'anyOf', 'oneOf']) {
     if (s[k] === undefined) continue;
     if (!Array.isArray(s[k])) continue;
-    (s[k] as unknown[]).forEach((x, i) => isObj(x) && checkValueValidation(x as Schema, structural, `${path}.${k}[${i}]`, w));
+    (s[k] as unknown[]).forEach((x, i) => {
+      if (intOrString && k === 'allOf' && isIntOrStringAnyOf(x)) return;
+      if (isObj(x)) checkValueValidation(x as Schema, structural, `${path}.${k}[${i}]`, w);
+    });
   }
   const not = asSchema(s.not);
   if (not) checkValueValidation(not, structural, child(path, 'not'), w);
