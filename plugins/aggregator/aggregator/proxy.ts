@@ -157,9 +157,13 @@ export function proxyRequest(ctx: RequestContext, target: ProxyTarget, pool: Age
     });
     req.on('response', (res) => {
       const status = res.statusCode ?? 502;
+      // a failed upgrade: this connection is never used again (CVE-2018-1002105)
+      const dropConnection = () => {
+        if (upgrade) req.destroy();
+      };
       if (status >= 300 && status < 400) {
         res.resume();
-        if (upgrade) res.socket.destroy();
+        dropConnection();
         settle(statusResponse('InternalError', REDIRECT_MESSAGE, 502));
         return;
       }
@@ -169,8 +173,7 @@ export function proxyRequest(ctx: RequestContext, target: ProxyTarget, pool: Age
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          // a failed upgrade: this connection is never used again (CVE-2018-1002105)
-          if (upgrade) res.socket.destroy();
+          dropConnection();
           settle({ status, headers: headersOut, body: Buffer.concat(chunks) });
         });
         res.on('error', (err) => settle(statusResponse('ServiceUnavailable', `error reading from service: ${err.message}`)));
