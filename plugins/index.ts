@@ -28,7 +28,8 @@ import CronJobController from './controllers/cronjob';
 import DaemonSetController from './controllers/daemonset';
 import StatefulSetController from './controllers/statefulset';
 import { admissionPlugins } from './admission';
+import Hooks from '../hooks/dsl';
 import { kubeletPlugins } from './kubelet';
 import { aggregatorPlugins } from './aggregator';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins, ...kubeletPlugins]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins, ...kubeletPlugins, Hooks]);
