@@ -113,11 +113,12 @@ export class CrdController {
   async start(): Promise<void> {
     const informer = new SharedInformer<CustomResourceDefinition>(this.client, CRD_GVR, {}, { debug: () => undefined, warn: (o, m) => this.opts.log.warn(o, m), error: (o, m) => this.opts.log.warn(o, m) });
     this.informer = informer;
-    informer.addEventHandler({
-      add: (o) => this.queue.add(o.metadata.name ?? ''),
-      update: (_, o) => this.queue.add(o.metadata.name ?? ''),
-      delete: (o) => this.queue.add(o.metadata.name ?? ''),
-    });
+    // names are claimed per group: any change may free (or take) names another CRD of the group wants
+    const enqueueGroup = (o: CustomResourceDefinition) => {
+      this.queue.add(o.metadata.name ?? '');
+      for (const other of informer.list()) if (other.spec?.group === o.spec?.group && other.metadata.name !== o.metadata.name) this.queue.add(other.metadata.name ?? '');
+    };
+    informer.addEventHandler({ add: enqueueGroup, update: (_, o) => enqueueGroup(o), delete: enqueueGroup });
     this.runPromise = informer.run(this.abort.signal);
     await informer.waitForSync(this.abort.signal);
     // accept names in creation order: the first CRD to claim a name keeps it
@@ -153,7 +154,10 @@ export class CrdController {
   async reconcile(name: string): Promise<number | undefined> {
     const crd = this.informer?.get(name);
     if (!crd) {
+      const group = this.served.get(name)?.resource.definition.group;
       this.unserve(name);
+      // its names are free now: the CRDs of the group that wanted them look again
+      if (group !== undefined) for (const other of this.informer?.list() ?? []) if (other.spec?.group === group) this.queue.add(other.metadata.name ?? '');
       return undefined;
     }
     const registry = getResourceRegistry(this.server);

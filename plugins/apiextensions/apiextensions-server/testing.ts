@@ -25,7 +25,7 @@ export function crontabCrd(): CustomResourceDefinition {
 }
 
 /** A minimal CRD: group, kind (plural = lower-case kind + s), with an open schema. */
-export function simpleCrd(group: string, kind: string, extra: { shortNames?: string[]; scope?: 'Namespaced' | 'Cluster'; plural?: string } = {}): CustomResourceDefinition {
+export function simpleCrd(group: string, kind: string, extra: { shortNames?: string[]; scope?: 'Namespaced' | 'Cluster'; plural?: string; singular?: string } = {}): CustomResourceDefinition {
   const plural = extra.plural ?? `${kind.toLowerCase()}s`;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -34,7 +34,7 @@ export function simpleCrd(group: string, kind: string, extra: { shortNames?: str
     spec: {
       group,
       scope: extra.scope ?? 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, ...(extra.shortNames ? { shortNames: extra.shortNames } : {}) },
+      names: { plural, singular: extra.singular ?? kind.toLowerCase(), kind, ...(extra.shortNames ? { shortNames: extra.shortNames } : {}) },
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
     },
   };
