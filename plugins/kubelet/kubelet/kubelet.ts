@@ -184,10 +184,12 @@ export class KubeletHost {
 
   private async postStatus(ns: NodeState, now: number): Promise<void> {
     ns.statusDue = now + jitter(this.opts.nodeStatusUpdateSeconds * 1000);
-    const status = this.buildStatus(ns, now);
-    const fp = statusFingerprint(status);
-    if (fp === ns.fingerprint && now - ns.lastPost < this.opts.nodeStatusReportSeconds * 1000) return;
     try {
+      // read the Node each period as the upstream kubelet does: a deleted Node is registered again
+      ns.obj = await this.client.get(NODES, { name: ns.config.name });
+      const status = this.buildStatus(ns, now);
+      const fp = statusFingerprint(status);
+      if (fp === ns.fingerprint && now - ns.lastPost < this.opts.nodeStatusReportSeconds * 1000) return;
       ns.obj = await this.client.patch(NODES, { name: ns.config.name }, 'merge', { status }, { subresource: 'status' });
       ns.fingerprint = fp;
       ns.lastPost = now;

@@ -119,7 +119,7 @@ export function predicateAdmit(attrs: AdmitPodAttributes): AdmitResult | undefin
       const scale = r === 'cpu' ? 1000 : 1;
       return {
         admit: false,
-        reason: `Outof${r}`,
+        reason: `OutOf${r}`,
         message: `Node didn't have enough resource: ${r}, requested: ${Math.round(want[r] * scale)}, used: ${Math.round(used * scale)}, capacity: ${Math.round(cap * scale)}`,
       };
     }
