@@ -29,6 +29,7 @@ const set: ListMeta = { strategy: 'merge', listType: 'set' };
 
 const CORE = 'io.k8s.api.core.v1';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+const APIEXT = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1';
 
 const containerLists: Record<string, ListMeta> = {
   ports: mergeBy('containerPort', ['containerPort', 'protocol']),
@@ -151,6 +152,24 @@ const ADDITIONS: Record<string, Record<string, Schema>> = {
     image: {
       allOf: [{ $ref: ref(`${CORE}.ImageVolumeSource`) }],
       description: 'image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet\'s host machine (Kubernetes 1.31 alpha, feature gate ImageVolume).',
+    },
+  },
+  // kubernetes-types cannot name properties with dashes: the x-kubernetes-* fields of a CRD schema
+  [`${APIEXT}.JSONSchemaProps`]: {
+    'x-kubernetes-embedded-resource': { description: 'x-kubernetes-embedded-resource defines that the value is an embedded Kubernetes runtime.Object, with TypeMeta and ObjectMeta.', type: 'boolean' },
+    'x-kubernetes-int-or-string': { description: 'x-kubernetes-int-or-string specifies that this value is either an integer or a string.', type: 'boolean' },
+    'x-kubernetes-list-map-keys': { description: 'x-kubernetes-list-map-keys annotates an array with the x-kubernetes-list-type `map` by specifying the keys used as the index of the map.', type: 'array', items: { type: 'string', default: '' }, 'x-kubernetes-list-type': 'atomic' },
+    'x-kubernetes-list-type': { description: 'x-kubernetes-list-type annotates an array to further describe its topology: atomic, set or map.', type: 'string' },
+    'x-kubernetes-map-type': { description: 'x-kubernetes-map-type annotates an object to further describe its topology: granular or atomic.', type: 'string' },
+    'x-kubernetes-preserve-unknown-fields': { description: 'x-kubernetes-preserve-unknown-fields stops the API server decoding step from pruning fields which are not specified in the validation schema.', type: 'boolean' },
+    'x-kubernetes-validations': {
+      description: 'x-kubernetes-validations describes a list of validation rules written in the CEL expression language.',
+      type: 'array',
+      items: { default: {}, allOf: [{ $ref: ref(`${APIEXT}.ValidationRule`) }] },
+      'x-kubernetes-list-map-keys': ['rule'],
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-patch-merge-key': 'rule',
+      'x-kubernetes-patch-strategy': 'merge',
     },
   },
   [`${CORE}.NodeStatus`]: {
