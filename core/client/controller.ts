@@ -9,7 +9,8 @@ import { definePlugin, type OptionsSchema, type PluginDefinition } from '../plug
 import { defineComponentHooks } from '../server/hook-index';
 import type { Server } from '../server/server';
 import type { KObject } from '../registry/types';
-import type { ClientLogger, SharedInformerFactory } from './informer';
+import type { ClientLogger } from './informer';
+import type { SharedInformerFactory } from './informer-factory';
 import type { Client } from './types';
 import type { RateLimitingQueue } from './workqueue';
 

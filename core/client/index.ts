@@ -53,17 +53,14 @@ export {
   NAMESPACE_INDEX,
   OWNER_UID_INDEX,
   SharedInformer,
-  SharedInformerFactory,
-  controllerRefOf,
-  keyOf,
-  splitKey,
   type ClientLogger,
   type EventHandler,
   type IndexFunc,
   type InformerOptions,
   type Lister,
-  type SharedInformerFactoryOptions,
 } from './informer';
+export { SharedInformerFactory, type SharedInformerFactoryOptions } from './informer-factory';
+export { controllerRefOf, keyOf, splitKey } from './object-keys';
 export { RateLimitingQueue, type RateLimitingQueueOptions } from './workqueue';
 export { LEASE_GVR, LeaderElector, type LeaderElectionOptions } from './leaderelection';
 export {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { failure } from '../api/status';
 import type { KObject } from '../registry/types';
 import { DynamicClient } from './client';
-import { CONTROLLER_UID_INDEX, SharedInformer, SharedInformerFactory } from './informer';
+import { CONTROLLER_UID_INDEX, SharedInformer } from './informer';
+import { SharedInformerFactory } from './informer-factory';
 import type { RawRequest, RawResponse, Transport } from './types';
 
 const CM = { group: '', version: 'v1', resource: 'configmaps' };

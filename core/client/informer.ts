@@ -3,13 +3,16 @@
  * refused as too old (410 Expired/Gone, as an HTTP status or an ERROR event), re-watch from the
  * last resourceVersion when a watch simply ends, periodic resync, indexers (namespace, owner uid,
  * controller uid), and add/update/delete handlers. One informer per GVR (and selector) is shared by
- * every controller of a manager through the SharedInformerFactory.
+ * every controller of a manager through the SharedInformerFactory (informer-factory.ts); object
+ * keys are made by object-keys.ts.
  */
-import { setMaxListeners } from 'node:events';
 import { StatusError } from '../api/status';
 import type { KObject } from '../registry/types';
 import { isStatus } from './client';
+import { controllerRefOf, gvrId, keyOf } from './object-keys';
 import type { Client, GVR, WatchEvent } from './types';
+
+export { controllerRefOf, keyOf, splitKey } from './object-keys';
 
 /** Index name: objects by metadata.namespace. */
 export const NAMESPACE_INDEX = 'namespace';
@@ -44,27 +47,6 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** resync period: every handler gets update(obj, obj) for every object; 0 = never */
   resyncMs?: number;
-}
-
-/** `namespace/name`, or `name` for cluster-scoped objects: the key of caches and work queues. */
-export function keyOf(obj: KObject | { metadata?: { namespace?: string; name?: string } }): string {
-  const m = obj.metadata ?? {};
-  return m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? '');
-}
-
-/** Split a key made by `keyOf`. */
-export function splitKey(key: string): { namespace: string; name: string } {
-  const i = key.indexOf('/');
-  return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
-/** The controller ownerReference (controller: true) of `obj`, if any. */
-export function controllerRefOf(obj: KObject): NonNullable<KObject['metadata']['ownerReferences']>[number] | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
-}
-
-function gvrId(gvr: GVR): string {
-  return `${gvr.group}/${gvr.version}/${gvr.resource}`;
 }
 
 /** A read-only view of an informer's cache. */
@@ -345,67 +327,6 @@ export class SharedInformer<T extends KObject = KObject> implements Lister<T> {
     } catch (err) {
       this.logger.error({ err, gvr: gvrId(this.gvr) }, 'informer event handler threw');
     }
-  }
-}
-
-export interface SharedInformerFactoryOptions {
-  /** default resync period of the informers it creates (0 = none) */
-  resyncMs?: number;
-  logger?: ClientLogger;
-}
-
-/**
- * One informer per GVR + options, shared by every controller: `informerFor(gvr)` in a
- * controller's setup, then the manager calls `start(signal)` and `waitForCacheSync()`. Informers
- * asked for after `start` are started by the next `start` call (it starts only new ones).
- */
-export class SharedInformerFactory {
-  private readonly informers = new Map<string, SharedInformer<any>>();
-  private readonly running = new Set<SharedInformer<any>>();
-  private readonly abort = new AbortController();
-  private readonly runs: Promise<void>[] = [];
-
-  constructor(
-    readonly client: Client,
-    private readonly options: SharedInformerFactoryOptions = {},
-  ) {
-    // one listener per informer and per open watch
-    setMaxListeners(0, this.abort.signal);
-  }
-
-  informerFor<T extends KObject = KObject>(gvr: GVR, opts: InformerOptions = {}): SharedInformer<T> {
-    const id = `${gvrId(gvr)}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
-    let inf = this.informers.get(id);
-    if (!inf) {
-      inf = new SharedInformer<T>(this.client, gvr, { resyncMs: this.options.resyncMs, ...opts }, this.options.logger);
-      this.informers.set(id, inf);
-    }
-    return inf as SharedInformer<T>;
-  }
-
-  /** Start every informer not yet running; they stop on `signal` or `shutdown()`. */
-  start(signal?: AbortSignal): void {
-    if (signal) signal.addEventListener('abort', () => this.abort.abort(), { once: true });
-    for (const inf of this.informers.values()) {
-      if (this.running.has(inf)) continue;
-      this.running.add(inf);
-      this.runs.push(inf.run(this.abort.signal));
-    }
-  }
-
-  /** Resolves when every started informer has synced (rejects if stopped first). */
-  async waitForCacheSync(signal?: AbortSignal): Promise<void> {
-    await Promise.all([...this.running].map((i) => i.waitForSync(signal ?? this.abort.signal)));
-  }
-
-  all(): SharedInformer<any>[] {
-    return [...this.informers.values()];
-  }
-
-  /** Stop every informer and wait for their loops to end. */
-  async shutdown(): Promise<void> {
-    this.abort.abort();
-    await Promise.allSettled(this.runs);
   }
 }
 
