@@ -74,6 +74,8 @@ export interface UseClusterOptions {
   ensureNamespaces?: string[];
   /** a k8ts Configuration (YAML text), written to the suite dir and passed as --config */
   config?: string;
+  /** more `k8ts up` flags (e.g. ['--simulated-nodes', '3']) */
+  upArgs?: string[];
 }
 
 /**
@@ -203,7 +205,7 @@ export function useCluster(opts: UseClusterOptions = {}): Cluster {
     this.timeout(60_000);
     process.on('exit', onExit);
     c.dir = dirs.make('k8ts-e2e-');
-    const args = opts.config === undefined ? [] : ['--config', c.write('k8ts.yaml', opts.config)];
+    const args = [...(opts.config === undefined ? [] : ['--config', c.write('k8ts.yaml', opts.config)]), ...(opts.upArgs ?? [])];
     c.up = await procs.up({ dataDir: path.join(c.dir, 'data'), cwd: c.dir, timeoutMs: 45_000, args });
     c.kubeconfig = c.up.kubeconfig;
     const kc = parse(fs.readFileSync(c.kubeconfig, 'utf8'));
