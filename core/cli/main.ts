@@ -7,6 +7,7 @@ const USAGE = `Usage: k8ts <command> [flags]
 Commands:
   up        start k8ts (apiserver and every enabled component) on the embedded default
   plugins   list every hook point with its taps, and every plugin with its options
+  hooks     test Hook documents offline (hooks test), list hook points and DSL hooks (hooks list)
 
 Run 'k8ts <command> --help' for the flags of a command.
 `;
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
         await upCommand(rest);
         return;
       case 'controller-manager': return await (await import('./controller-manager')).controllerManagerCommand(rest);
+      case 'hooks': return await (await import('./hooks')).hooksCommand(rest);
       case 'plugins':
         await pluginsCommand(rest);
         return;
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
         process.stdout.write(USAGE);
         return;
       default:
-        throw new UsageError(`unknown command "${command}" (known: up, plugins)`);
+        throw new UsageError(`unknown command "${command}" (known: up, plugins, hooks)`);
     }
   } catch (err) {
     fail(err);
