@@ -1,0 +1,152 @@
+/**
+ * One script call inside QuickJS (WASM): a FRESH runtime and context per call, with the memory,
+ * stack and CPU-deadline limits set on the runtime before any user code runs. Nothing is injected
+ * into the context: no host functions, no std/os modules, no module loader, no timers. The input
+ * enters as a JSON string parsed by the VM's own JSON.parse, the output leaves as the string from
+ * the VM's own JSON.stringify (both captured before the user's code runs).
+ *
+ * Convention: the source is a classic script that defines `function hook(input) { ... }`; its
+ * return value (synchronous, JSON-serialisable) is the output.
+ *
+ * Memory: runtime.setMemoryLimit is set, and the engine's WebAssembly.Memory is the hard bound
+ * (engine.ts). Runs in a worker thread (worker.ts). Host-side exceptions (an engine assertion, the worker's
+ * native stack) are not caught here: the worker treats them as fatal and is replaced.
+ */
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
+import { exhausted, type Engine } from './engine';
+import { fail, type ResolvedLimits, type ScriptResult } from './limits';
+
+const FILENAME = 'hook.js';
+/** Head room granted after a call so the error object can still be read after an out-of-memory. */
+const READ_HEADROOM_BYTES = 1024 * 1024;
+
+interface VmError {
+  name: string;
+  message: string;
+  /** Not an object with a name and message (null, a primitive, or unreadable). */
+  opaque?: boolean;
+}
+
+function readError(ctx: QuickJSContext, h: QuickJSHandle): VmError {
+  if (ctx.typeof(h) !== 'object' || ctx.sameValue(h, ctx.null)) {
+    const s = ctx.typeof(h) === 'string' ? ctx.getString(h) : ctx.typeof(h) === 'object' ? 'null' : ctx.typeof(h);
+    return { name: 'Error', message: `thrown ${s}`, opaque: true };
+  }
+  const get = (key: string): string => {
+    const p = ctx.getProp(h, key);
+    try {
+      return ctx.typeof(p) === 'string' ? ctx.getString(p) : '';
+    } finally {
+      p.dispose();
+    }
+  };
+  return { name: get('name'), message: get('message') };
+}
+
+function classify(engine: Engine, ctx: QuickJSContext, h: QuickJSHandle, interrupted: boolean, stage: string, limits: ResolvedLimits): ScriptResult {
+  if (interrupted) return fail('Timeout', `script ${stage} exceeded its ${limits.timeoutMs} ms CPU deadline`);
+  let e: VmError;
+  try {
+    e = readError(ctx, h);
+  } catch {
+    e = { name: 'Error', message: 'an exception that cannot be read', opaque: true }; // the heap is too full
+  }
+  // QuickJS throws InternalError "out of memory", or null when even that error cannot be allocated
+  const oom = (e.name === 'InternalError' && /out of memory/i.test(e.message)) || ((e.opaque ?? false) && exhausted(engine));
+  if (oom) {
+    return fail('MemoryLimit', `script ${stage} exceeded its memory limit of ${limits.memoryLimitBytes / 1048576} MiB`);
+  }
+  if (/stack overflow|maximum call stack/i.test(e.message)) {
+    return fail('StackOverflow', `script ${stage} exceeded its stack limit of ${limits.stackBytes / 1024} KiB`);
+  }
+  return fail('ScriptError', `${e.name || 'Error'}: ${e.message}`.slice(0, 1024));
+}
+
+export interface EvaluateOptions {
+  /** Only compile and run the top level, and check that `hook` is a function (create-time check). */
+  checkOnly?: boolean;
+}
+
+/** A runtime and context that have never run anything (made ahead of a call, used by one call only). */
+export interface Fresh {
+  rt: QuickJSRuntime;
+  ctx: QuickJSContext;
+}
+
+export function fresh(engine: Engine): Fresh {
+  const rt = engine.qjs.newRuntime();
+  try {
+    return { rt, ctx: rt.newContext() };
+  } catch (err) {
+    rt.dispose();
+    throw err;
+  }
+}
+
+/**
+ * Run `source` with `inputJson` under `limits` in `vm` (a Fresh made from `engine`, disposed here);
+ * the output, when ok, is the JSON text.
+ */
+export function evaluate(
+  engine: Engine,
+  vm: Fresh,
+  source: string,
+  inputJson: string,
+  limits: ResolvedLimits,
+  opts: EvaluateOptions = {},
+): ScriptResult & { outputJson?: string } {
+  const { rt, ctx } = vm;
+  const handles: QuickJSHandle[] = [];
+  const keep = (h: QuickJSHandle): QuickJSHandle => (handles.push(h), h);
+  try {
+    rt.setMemoryLimit(limits.memoryLimitBytes);
+    rt.setMaxStackSize(limits.stackBytes);
+    const deadline = Date.now() + limits.timeoutMs;
+    let interrupted = false;
+    rt.setInterruptHandler(() => (Date.now() > deadline ? (interrupted = true) : false));
+    const json = keep(ctx.getProp(ctx.global, 'JSON'));
+    const parse = keep(ctx.getProp(json, 'parse'));
+    const stringify = keep(ctx.getProp(json, 'stringify'));
+
+    const ended = (stage: string, error: QuickJSHandle): ScriptResult => {
+      keep(error);
+      rt.removeInterruptHandler();
+      rt.setMemoryLimit(limits.memoryLimitBytes + READ_HEADROOM_BYTES);
+      return classify(engine, ctx, error, interrupted, stage, limits);
+    };
+
+    const top = ctx.evalCode(source, FILENAME, { type: 'global' });
+    if (top.error) return ended('evaluation', top.error);
+    keep(top.value);
+    const hook = keep(ctx.getProp(ctx.global, 'hook'));
+    if (ctx.typeof(hook) !== 'function') return fail('ScriptError', 'the script must define function hook(input)');
+    if (opts.checkOnly) return { ok: true, output: undefined };
+
+    const inputStr = keep(ctx.newString(inputJson));
+    const input = ctx.callFunction(parse, ctx.undefined, inputStr);
+    if (input.error) return ended('input parsing', input.error);
+    keep(input.value);
+    const out = ctx.callFunction(hook, ctx.undefined, input.value);
+    if (out.error) return ended('hook(input)', out.error);
+    keep(out.value);
+    const state = ctx.getPromiseState(out.value);
+    if (!(state.type === 'fulfilled' && state.notAPromise)) {
+      if (state.type === 'fulfilled') keep(state.value);
+      if (state.type === 'rejected') keep(state.error);
+      return fail('BadOutput', 'hook(input) must return its result synchronously, not a Promise');
+    }
+    const text = ctx.callFunction(stringify, ctx.undefined, out.value);
+    if (text.error) return ended('output serialisation', text.error);
+    keep(text.value);
+    if (ctx.typeof(text.value) !== 'string') return fail('BadOutput', 'hook(input) must return a JSON-serialisable value');
+    const outputJson = ctx.getString(text.value);
+    if (Buffer.byteLength(outputJson) > limits.maxOutputBytes) {
+      return fail('OutputTooLarge', `the output is larger than ${limits.maxOutputBytes} bytes`);
+    }
+    return { ok: true, output: undefined, outputJson };
+  } finally {
+    for (const h of handles.reverse()) if (h.alive) h.dispose();
+    ctx.dispose();
+    rt.dispose();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Worker thread entry of the script pool. The QuickJS WASM binary is compiled once; each memory
+ * limit gets its own instance (engine.ts: the instance's WebAssembly.Memory is the hard memory
+ * bound), and every call runs in a fresh QuickJS runtime and context, made ahead of time while the
+ * worker is idle so that creating it is not on the call's path. An instance whose memory grew
+ * during a call is dropped and made anew.
+ *
+ * Protocol (parentPort): the worker posts { type: 'ready' } once the default instance is loaded;
+ * requests are { id, source, inputJson, limits, checkOnly? }, answers { id, result, outputJson? }.
+ * A host-side exception (the engine aborted, the native stack overflowed) leaves the instance in an
+ * unknown state: the worker answers WorkerCrashed and exits, and the pool replaces it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { createEngine, grown, type Engine } from './engine';
+import { evaluate, fresh, type Fresh } from './sandbox';
+import { DEFAULT_MEMORY_MIB, type ResolvedLimits } from './limits';
+
+export interface WorkerRequest {
+  id: number;
+  source: string;
+  inputJson: string;
+  limits: ResolvedLimits;
+  checkOnly?: boolean;
+}
+
+if (!parentPort) throw new Error('hooks/dsl/script/worker must run in a worker thread');
+const port = parentPort;
+const MAX_ENGINES = 3;
+
+interface Slot {
+  engine: Engine;
+  next?: Fresh;
+}
+/** By memory limit in bytes, least recently used first. */
+const engines = new Map<number, Slot>();
+
+async function slotFor(limitBytes: number): Promise<Slot> {
+  let slot = engines.get(limitBytes);
+  if (slot) {
+    engines.delete(limitBytes);
+  } else {
+    slot = { engine: await createEngine(limitBytes) };
+    while (engines.size >= MAX_ENGINES) engines.delete(engines.keys().next().value!);
+  }
+  engines.set(limitBytes, slot);
+  return slot;
+}
+
+/** After a call: renew a grown instance, and make the next call's runtime and context. */
+async function refill(limitBytes: number, slot: Slot): Promise<void> {
+  if (grown(slot.engine)) {
+    engines.delete(limitBytes);
+    slot = await slotFor(limitBytes);
+  }
+  slot.next ??= fresh(slot.engine);
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  const limitBytes = req.limits.memoryLimitBytes;
+  const slot = await slotFor(limitBytes);
+  const vm = slot.next ?? fresh(slot.engine);
+  slot.next = undefined;
+  const { outputJson, ...result } = evaluate(slot.engine, vm, req.source, req.inputJson, req.limits, { checkOnly: req.checkOnly });
+  port.postMessage({ id: req.id, result, outputJson });
+  await refill(limitBytes, slot);
+}
+
+function crashed(id: number | undefined, err: unknown): void {
+  const message = `script engine failed: ${(err as Error)?.message ?? err}`;
+  if (id !== undefined) port.postMessage({ id, result: { ok: false, reason: 'WorkerCrashed', message } });
+  else port.postMessage({ type: 'failed', message });
+  process.exit(1);
+}
+
+let chain: Promise<void> = Promise.resolve();
+const defaultBytes = DEFAULT_MEMORY_MIB * 1024 * 1024;
+slotFor(defaultBytes)
+  .then((slot) => refill(defaultBytes, slot))
+  .then(() => {
+    port.on('message', (req: WorkerRequest) => {
+      chain = chain.then(() => handle(req)).catch((err) => crashed(req.id, err));
+    });
+    port.postMessage({ type: 'ready' });
+  }, (err) => crashed(undefined, err));
