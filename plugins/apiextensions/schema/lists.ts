@@ -4,7 +4,10 @@
  * (`spec.ports[1]: Duplicate value: {"name":"http"}`), as Kubernetes reports it.
  */
 import type { FieldError } from '../../../core/registry/types';
-import { fieldSchema, isObj, itemsOf, joinField, joinIndex, type Schema } from './types';
+import { anyBelow, fieldSchema, isObj, itemsOf, joinField, joinIndex, type Schema } from './types';
+
+const listsBelow = new WeakMap<Schema, boolean>();
+const keyedList = (s: Schema): boolean => s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map';
 
 /** Stable text of a JSON value (object keys sorted), for equality of set items and map keys. */
 function canonical(v: unknown): string {
@@ -18,6 +21,7 @@ function duplicate(field: string, shown: unknown): FieldError {
 }
 
 export function validateLists(value: unknown, s: Schema, path: string, errors: FieldError[]): void {
+  if (value === null || typeof value !== 'object' || !anyBelow(s, keyedList, listsBelow)) return;
   if (Array.isArray(value)) {
     const listType = s['x-kubernetes-list-type'];
     if (listType === 'set' || listType === 'map') {

@@ -10,7 +10,7 @@
  *   are walked; a null in a non-nullable field without a default is removed (Kubernetes prunes
  *   those before validating).
  */
-import { asSchema, fieldSchema, isEmbedded, isObj, itemsOf, joinField, joinIndex, OBJECT_META_FIELDS, preservesUnknown, propertiesOf, type Schema, TYPE_META_FIELDS } from './types';
+import { anyBelow, asSchema, fieldSchema, isEmbedded, isObj, itemsOf, joinField, joinIndex, OBJECT_META_FIELDS, preservesUnknown, propertiesOf, type Schema, TYPE_META_FIELDS } from './types';
 
 function pruneMeta(meta: unknown, path: string, dropped: string[]): void {
   if (!isObj(meta)) return;
@@ -63,7 +63,31 @@ function defaultSlot(current: unknown, s: Schema): { set: boolean; value?: unkno
 }
 
 /** Apply schema defaults to `value` in place (root metadata, apiVersion and kind are not touched). */
+const defaultsBelow = new WeakMap<Schema, boolean>();
+const hasDefault = (s: Schema): boolean => s.default !== undefined;
+
+/** Where no default lives below: only drop nulls of non-nullable fields (walking the value, not the schema). */
+function dropNulls(value: unknown, s: Schema, root: boolean): void {
+  if (Array.isArray(value)) {
+    const items = itemsOf(s);
+    if (items) for (const v of value) dropNulls(v, items, false);
+    return;
+  }
+  if (!isObj(value)) return;
+  for (const key of Object.keys(value)) {
+    if (root && TYPE_META_FIELDS.includes(key)) continue;
+    const child = fieldSchema(s, key);
+    if (!child) continue;
+    const v = value[key];
+    if (v === null) {
+      if (child.nullable !== true) delete value[key];
+    } else if (typeof v === 'object') dropNulls(v, child, false);
+  }
+}
+
 export function defaultValue(value: unknown, s: Schema, root = false): void {
+  if (value === null || typeof value !== 'object') return;
+  if (!anyBelow(s, hasDefault, defaultsBelow)) return dropNulls(value, s, root);
   if (Array.isArray(value)) {
     const items = itemsOf(s);
     if (!items) return;

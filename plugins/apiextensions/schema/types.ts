@@ -72,3 +72,19 @@ export function jsonTypeOf(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;
 }
+
+/** Does `pred` hold for this node or any node below it (properties, additionalProperties, items)? Memoized per node. */
+export function anyBelow(s: Schema, pred: (s: Schema) => boolean, memo: WeakMap<Schema, boolean>): boolean {
+  const known = memo.get(s);
+  if (known !== undefined) return known;
+  memo.set(s, false);
+  let found = pred(s);
+  const props = propertiesOf(s);
+  if (!found && props) found = Object.values(props).some((p) => isObj(p) && anyBelow(p, pred, memo));
+  const additional = asSchema(s.additionalProperties);
+  if (!found && additional) found = anyBelow(additional, pred, memo);
+  const items = asSchema(s.items);
+  if (!found && items) found = anyBelow(items, pred, memo);
+  memo.set(s, found);
+  return found;
+}
