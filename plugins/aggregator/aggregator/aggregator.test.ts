@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { inProcessClient, type Client } from '../../../core/client';
+import { createCa } from '../../../core/http/pki';
 import type { KObject } from '../../../core/registry/types';
 import { eventually, startCluster } from '../../controllers/shared/test-cluster';
 import { AUTHENTICATION_CONFIGMAP } from '.';
@@ -174,6 +175,26 @@ describe('Aggregator', function () {
     const items = (await get('/apis', { Accept: AGGREGATED })).json<{ items: Array<{ metadata: { name: string }; versions: Array<{ freshness: string }> }> }>().items;
     assert.equal(items.find((i) => i.metadata.name === 'missing.example.dev')?.versions[0].freshness, 'Stale');
     assert.ok(items.some((i) => i.metadata.name === 'apps'));
+  });
+
+  async function setTls(tls: { caBundle?: string; insecureSkipTLSVerify?: boolean }): Promise<void> {
+    const obj = await client.get(APISERVICES, { name: `${EXT_VERSION}.${EXT_GROUP}` });
+    const spec = { ...(obj.spec as Record<string, unknown>) };
+    delete spec.caBundle;
+    delete spec.insecureSkipTLSVerify;
+    await client.update(APISERVICES, { ...obj, spec: { ...spec, ...tls } });
+  }
+
+  it('verifies the backend certificate against caBundle (a wrong CA: FailedDiscoveryCheck)', async () => {
+    const other = await createCa('some-other-ca');
+    await setTls({ caBundle: Buffer.from(other.cert).toString('base64') });
+    await waitAvailable(`${EXT_VERSION}.${EXT_GROUP}`, 'False', 'FailedDiscoveryCheck');
+  });
+
+  it('skips the verification with insecureSkipTLSVerify', async () => {
+    await setTls({ insecureSkipTLSVerify: true });
+    await waitAvailable(`${EXT_VERSION}.${EXT_GROUP}`, 'True', 'Passed');
+    assert.equal((await get(`${EXT_BASE}/nodemetrics/node-a`)).status, 200);
   });
 
   // last: stops the extension server
