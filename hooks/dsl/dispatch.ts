@@ -6,7 +6,7 @@
  * server's HookIndex.
  */
 import type { Server } from '../../core/server/server';
-import { evaluateHook, type EvalEnv, type HookInput, type HookVerdict } from './evaluate';
+import { evaluateHook, evaluateHookSync, type EvalEnv, type HookInput, type HookVerdict } from './evaluate';
 import type { HookSet } from './hook-set';
 import type { HookMetrics } from './metrics';
 import { hookShapes, type HookShape, type Outcome } from './shapes';
@@ -63,20 +63,61 @@ async function dispatch(server: Server, shape: HookShape, deps: DispatchDeps, ar
   return shape.apply(server, args, outcome);
 }
 
+/** The same for a synchronous point (CEL only: no params, no namespace lookups, no scripts). */
+export function runHooksSync(hooks: readonly LoadedHook[], input: HookInput, budget: EvalEnv['budget'], deps?: Pick<DispatchDeps, 'metrics' | 'onError' | 'onOk'>, point = ''): Outcome {
+  const outcome: Outcome = { warnings: [], audit: {} };
+  for (const hook of hooks) {
+    const started = process.hrtime.bigint();
+    const v = evaluateHookSync(hook, input, budget);
+    if (!v.matched) continue;
+    const labels = { hook: hook.name, point };
+    deps?.metrics?.evaluations.inc(labels);
+    deps?.metrics?.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    if (v.error) {
+      deps?.metrics?.errors.inc(labels);
+      deps?.onError?.(hook, v.error);
+    } else deps?.onOk?.(hook);
+    outcome.warnings.push(...v.warnings);
+    if (v.deny) {
+      deps?.metrics?.denials.inc(labels);
+      outcome.deny = { hook: hook.name, ...v.deny };
+      break;
+    }
+  }
+  return outcome;
+}
+
+function dispatchSync(server: Server, shape: HookShape, deps: DispatchDeps, args: unknown[]): unknown {
+  const hooks = deps.hooks.forPoint(shape.point);
+  if (!hooks.length || !shape.inputSync) return undefined;
+  const input = shape.inputSync(server, args);
+  if (!input) return undefined;
+  return shape.apply(server, args, runHooksSync(hooks, input, shape.budget(args), deps, shape.point));
+}
+
 interface Tappable {
+  tap?(opts: { name: string; stage?: number }, fn: (...args: unknown[]) => unknown): void;
   tapPromise?(opts: { name: string; stage?: number }, fn: (...args: unknown[]) => Promise<unknown>): void;
 }
 
 /**
- * Tap every hook point that has a shape and exists in the server's index (async hooks only: the
- * evaluator may read params and run scripts). Returns the points tapped.
+ * Tap every hook point that has a shape and exists in the server's index: async points with
+ * tapPromise (the evaluator may read params and run scripts), sync points (shape.sync) with tap and
+ * the synchronous evaluator. Returns the points tapped.
  */
 export function tapShapedPoints(server: Server, name: string, deps: DispatchDeps): string[] {
   const tapped: string[] = [];
   for (const shape of hookShapes()) {
     const point = server.hookIndex.get(shape.point);
     const hook = point?.hook as unknown as Tappable | undefined;
-    if (!hook || typeof hook.tapPromise !== 'function' || !point!.kind.startsWith('Async')) continue;
+    if (!hook) continue;
+    if (shape.sync) {
+      if (point!.kind.startsWith('Async') || typeof hook.tap !== 'function') continue;
+      hook.tap({ name, stage: shape.stage ?? 0 }, (...args: unknown[]) => dispatchSync(server, shape, deps, args));
+      tapped.push(shape.point);
+      continue;
+    }
+    if (typeof hook.tapPromise !== 'function' || !point!.kind.startsWith('Async')) continue;
     hook.tapPromise({ name, stage: shape.stage ?? 0 }, (...args: unknown[]) => dispatch(server, shape, deps, args));
     tapped.push(shape.point);
   }

@@ -115,16 +115,15 @@ export async function evaluateHook(hook: LoadedHook, input: HookInput, env: Eval
   return verdict;
 }
 
-async function evaluateWithParams(hook: LoadedHook, input: HookInput, env: EvalEnv, params: Json | null, current: Json | null, verdict: HookVerdict): Promise<Json | null> {
+/** The synchronous CEL part for one param: matchConditions, variables, validations, auditAnnotations, mutations. */
+function evaluateCel(hook: LoadedHook, input: HookInput, budget: CelBudget, params: Json | null, current: Json | null, verdict: HookVerdict): { object: Json | null; vars?: Json; variables?: Json } {
   const spec = hook.spec;
-  const { budget } = env;
-  const base: Json = {};
-  for (const [k, v] of Object.entries(input.vars)) base[k] = toCel(v);
-  base.object = toCel(current);
-  base.params = toCel(params);
+  const base: Json = { ...celVars(input) };
+  if ('object' in input.vars || current !== (input.object ?? null)) base.object = toCelCached(current);
+  base.params = params === null ? null : toCelCached(params);
   const variables: Json = {};
   base.variables = variables;
-  for (const c of spec.matchConditions ?? []) if (!condition(c.expression, base, budget, `matchCondition '${c.name}': expression`)) return current;
+  for (const c of spec.matchConditions ?? []) if (!condition(c.expression, base, budget, `matchCondition '${c.name}': expression`)) return { object: current };
   verdict.matched = true;
   for (const v of spec.variables ?? []) variables[v.name] = toCel(cel(v.expression, base, budget, `variable '${v.name}': expression`));
 
@@ -149,14 +148,14 @@ async function evaluateWithParams(hook: LoadedHook, input: HookInput, env: EvalE
     const value = cel(a.valueExpression, base, budget, `auditAnnotation '${a.key}': valueExpression`);
     if (value !== null && value !== undefined) verdict.audit[a.key] = String(value);
   }
-  if (verdict.deny) return current;
+  if (verdict.deny) return { object: current };
 
   let object = current;
   if (spec.mutations?.length) {
     if (!input.mutable) throw new HookError(`hook point does not accept mutations`);
     for (const [i, m] of spec.mutations.entries()) {
       const expression = m.patchType === 'JSONPatch' ? m.jsonPatch?.expression : m.applyConfiguration?.expression;
-      const result = cel(String(expression), { ...base, object: toCel(object) }, budget, `mutations[${i}]: expression`);
+      const result = cel(String(expression), { ...base, object: toCelCached(object) }, budget, `mutations[${i}]: expression`);
       try {
         object = applyMutation(object ?? {}, m.patchType, result);
       } catch (err) {
@@ -164,6 +163,58 @@ async function evaluateWithParams(hook: LoadedHook, input: HookInput, env: EvalE
       }
     }
   }
+  return { object, vars: base, variables };
+}
+
+/** JSON -> CEL conversions, cached per object (the same input object is seen by every hook of a call). */
+const celCache = new WeakMap<object, unknown>();
+function toCelCached(v: Json | null | undefined): unknown {
+  if (!v || typeof v !== 'object') return toCel(v ?? null);
+  let c = celCache.get(v);
+  if (c === undefined) celCache.set(v, (c = toCel(v)));
+  return c;
+}
+
+function celVars(input: HookInput): Json {
+  let c = celCache.get(input.vars) as Json | undefined;
+  if (!c) {
+    c = {};
+    for (const [k, v] of Object.entries(input.vars)) c[k] = v && typeof v === 'object' ? toCelCached(v) : toCel(v);
+    celCache.set(input.vars, c);
+  }
+  return c;
+}
+
+/**
+ * Evaluate one hook synchronously (for synchronous hook points such as scheduler.filter): rules and
+ * object selector, matchConditions, variables, validations, mutations. Params, namespaceSelector and
+ * scripts need I/O and are errors here (validation rejects such hooks for synchronous points).
+ */
+export function evaluateHookSync(hook: LoadedHook, input: HookInput, budget: CelBudget): HookVerdict {
+  const spec = hook.spec;
+  const verdict: HookVerdict = { hook: hook.name, matched: false, warnings: [], audit: {} };
+  try {
+    if (input.resource && (!rulesMatch(spec, input.resource) || !objectSelected(spec, input.object, input.oldObject))) return verdict;
+    if (spec.paramRef || spec.script || (spec.match?.namespaceSelector && Object.keys(spec.match.namespaceSelector).length)) {
+      verdict.matched = true;
+      throw new HookError('params, namespaceSelector and script are not available at a synchronous hook point');
+    }
+    const { object } = evaluateCel(hook, input, budget, null, input.object ?? null, verdict);
+    if (verdict.matched && object !== (input.object ?? null)) verdict.object = object ?? undefined;
+  } catch (err) {
+    verdict.matched = true;
+    verdict.error = message(err);
+    if (spec.failurePolicy !== 'Ignore') verdict.deny = { message: `hook '${hook.name}' failed: ${verdict.error}`, reason: 'InternalError' };
+  }
+  return verdict;
+}
+
+async function evaluateWithParams(hook: LoadedHook, input: HookInput, env: EvalEnv, params: Json | null, current: Json | null, verdict: HookVerdict): Promise<Json | null> {
+  const spec = hook.spec;
+  const r = evaluateCel(hook, input, env.budget, params, current, verdict);
+  let object = r.object;
+  if (!r.vars || verdict.deny) return object;
+  const variables = r.variables!;
   if (spec.script) {
     if (!env.runScript) throw new HookError('script hooks are not available (hooks/dsl/script)');
     const payload: Json = { ...input.vars, object, params, variables: fromCel(variables) };

@@ -21,6 +21,7 @@ import { hookMetrics } from './metrics';
 import { serverParams } from './params';
 import { runHookScript, scriptProblem } from './script-runner';
 import { ensureComponentHooks, exemptions } from './shapes-builtin';
+import './shapes-scheduler';
 import { hookShapes } from './shapes';
 import { StatusWriter } from './status';
 import { HOOKS_GROUP, HOOKS_KIND, HOOKS_PLURAL } from './types';

@@ -30,10 +30,14 @@ export interface HookShape {
   readonly mutable: boolean;
   /** what a denial does at this point (docs) */
   readonly denyMeans: string;
+  /** a synchronous hook point (SyncHook, SyncBailHook): hooks may not use params, namespaceSelector or scripts there */
+  readonly sync?: boolean;
   /** tapable stage of the DSL's tap (default 0) */
   readonly stage?: number;
   /** the input for one call, or undefined when hooks never apply to it (exemptions) */
   input(server: Server, args: readonly unknown[]): Promise<HookInput | undefined> | HookInput | undefined;
+  /** for sync points: the same, synchronously */
+  inputSync?(server: Server, args: readonly unknown[]): HookInput | undefined;
   /** the per-call CEL budget (shared by every hook of the call, e.g. per request) */
   budget(args: readonly unknown[]): CelBudget;
   /** apply the outcome; the value returned is the tap's return value (a bail hook's answer) */

@@ -4,11 +4,12 @@
  * hooks.k8ts.dev objects (422 Invalid at create time) and by hookDirs loading and `k8ts hooks test`.
  */
 import { compileError } from '../../core/api/cel';
-import { fieldInvalid, fieldNotSupported, fieldRequired, fieldTooLong } from '../../core/api/field-errors';
+import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, fieldTooLong } from '../../core/api/field-errors';
 import { labelSelectorFromObject } from '../../core/api/selectors';
 import type { FieldError } from '../../core/registry/types';
 import { limitsErrors, MAX_SOURCE_BYTES } from './script/limits';
-import { HOOKS_API_VERSION, HOOKS_KIND, type Json } from './types';
+import { hookShape } from './shapes';
+import { hookPointOf, HOOKS_API_VERSION, HOOKS_KIND, type Json } from './types';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const POINT = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
@@ -132,6 +133,13 @@ export function validateHook(obj: unknown, knownPoints?: ReadonlySet<string>): F
     else if (Buffer.byteLength(s.source) > MAX_SCRIPT_BYTES) errors.push(fieldTooLong('spec.script.source', MAX_SCRIPT_BYTES));
     if (isRec(s)) for (const why of limitsErrors({ timeoutMs: s.timeoutMs, memoryLimitMiB: s.memoryLimitMiB }, 'spec.script')) errors.push({ type: 'FieldValueInvalid', field: why.slice(0, why.indexOf(':')), message: `Invalid value: ${why.slice(why.indexOf(':') + 2)}` });
   }
+  const shape = hookShape(hookPointOf(spec as never));
+  if (shape?.sync) {
+    if (spec.paramRef) errors.push(fieldForbidden('spec.paramRef', `not available at the synchronous hook point ${shape.point}`));
+    if (spec.script) errors.push(fieldForbidden('spec.script', `not available at the synchronous hook point ${shape.point}`));
+    if (spec.match?.namespaceSelector && Object.keys(spec.match.namespaceSelector).length) errors.push(fieldForbidden('spec.match.namespaceSelector', `not available at the synchronous hook point ${shape.point}`));
+  }
+  if (shape && !shape.mutable && spec.mutations?.length) errors.push(fieldForbidden('spec.mutations', `the hook point ${shape.point} does not accept mutations`));
   const acts = !!(spec.validations?.length || spec.mutations?.length || spec.script || spec.auditAnnotations?.length);
   if (!acts) errors.push(fieldRequired('spec.validations', 'a hook needs validations, mutations, auditAnnotations or a script'));
   return errors;
