@@ -31,5 +31,6 @@ import { admissionPlugins } from './admission';
 import Hooks from '../hooks/dsl';
 import { kubeletPlugins } from './kubelet';
 import { aggregatorPlugins } from './aggregator';
+import { schedulerPlugins } from './scheduler';
 
-export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins, ...kubeletPlugins, Hooks]);
+export const builtinPlugins: readonly PluginDefinition<any>[] = Object.freeze([Healthz, Version, Prometheus, ...resourcePlugins, KubeAPIServer, Discovery, OpenAPI, SchemaValidation, APIExtensionServer, MaxInFlight, RequestTimeout, Audit, ...authnPlugins, ...authzPlugins, ControllerManager, GarbageCollector, NamespaceController, ServiceAccountController, ReplicaSetController, DeploymentController, JobController, CronJobController, DaemonSetController, StatefulSetController, ...admissionPlugins, ...aggregatorPlugins, ...kubeletPlugins, ...schedulerPlugins, Hooks]);

@@ -23,6 +23,8 @@ export interface ClusterOptions {
   controllers?: boolean;
   /** host the default simulated node k8ts-node-0 (default: `nodes: []` unless config.nodes says otherwise; tests use the fake kubelet) */
   kubelet?: boolean;
+  /** run the scheduler (default: the area is disabled; tests set nodeName or use the fake kubelet) */
+  scheduler?: boolean;
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Started & { dir: string; close(): Promise<void> }> {
@@ -30,7 +32,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Started &
   const config = opts.config ?? {};
   const apiserver = { port: 0, insecureHttp: !opts.tls, drainTimeoutSeconds: 1, ...(config.apiserver as object | undefined) };
   const file = path.join(dir, 'k8ts.yaml');
-  const plugins = opts.controllers ? config.plugins : { ...(config.plugins as object | undefined), controllers: { disabled: ['*'] } };
+  let plugins = opts.controllers ? config.plugins : { ...(config.plugins as object | undefined), controllers: { disabled: ['*'] } };
+  if (!opts.scheduler) plugins = { scheduler: { disabled: ['*'] }, ...(plugins as object | undefined) };
   const nodes = config.nodes === undefined && !opts.kubelet ? { nodes: [] } : {};
   fs.writeFileSync(file, stringify({ dataDir: path.join(dir, 'data'), logLevel: 'silent', storage: { backend: opts.storage ?? 'memory' }, ...nodes, ...config, ...(plugins ? { plugins } : {}), apiserver }));
   const started = await startK8ts({ loaded: loadConfig(file), builtins: [...builtinPlugins, ...(opts.extraPlugins ?? [])], logger: pino({ level: 'silent' }) });
