@@ -14,6 +14,42 @@ export const celEnvironment = new Environment({
   limits: { maxAstNodes: 2000, maxDepth: 32, maxListElements: 256, maxMapEntries: 256, maxCallArguments: 16 },
 });
 
+/** Kubernetes' CEL libraries beyond the standard (lists: isSorted/sum/min/max/indexOf/lastIndexOf; strings: charAt/replace/reverse), as apiserver CEL offers them. */
+function registerKubernetesLibrary(env: Environment): void {
+  const less = (a: unknown, b: unknown): boolean => (a as number) < (b as number);
+  const pick = (name: string, better: (a: unknown, b: unknown) => boolean) => (l: unknown[]) => {
+    if (!l.length) throw new Error(`${name} called on empty list`);
+    return l.reduce((a, b) => (better(b, a) ? b : a));
+  };
+  const equal = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+  env
+    .registerFunction('list.isSorted(): bool', (l: unknown[]) => l.every((x, i) => i === 0 || !less(x, l[i - 1])))
+    .registerFunction('list.sum(): dyn', (l: unknown[]) => (l.length ? l.reduce((a, b) => (a as number) + (b as number)) : 0n))
+    .registerFunction('list.min(): dyn', pick('min', less))
+    .registerFunction('list.max(): dyn', pick('max', (a, b) => less(b, a)))
+    .registerFunction('list.indexOf(dyn): int', (l: unknown[], x: unknown) => BigInt(l.findIndex((y) => equal(x, y))))
+    .registerFunction('list.lastIndexOf(dyn): int', (l: unknown[], x: unknown) => BigInt(l.findLastIndex((y) => equal(x, y))))
+    .registerFunction('string.charAt(int): string', (s: string, i: bigint) => {
+      if (i < 0n || i > BigInt(s.length)) throw new Error(`index out of range: ${i}`);
+      return [...s][Number(i)] ?? '';
+    })
+    .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b))
+    .registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
+      if (!a) return s;
+      let out = s;
+      let from = 0;
+      for (let k = 0n; n < 0n || k < n; k++) {
+        const at = out.indexOf(a, from);
+        if (at < 0) break;
+        out = out.slice(0, at) + b + out.slice(at + a.length);
+        from = at + b.length;
+      }
+      return out;
+    })
+    .registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''));
+}
+registerKubernetesLibrary(celEnvironment);
+
 export type CompiledCel = ReturnType<Environment['parse']>;
 const compiled = new Map<string, CompiledCel>();
 

@@ -125,6 +125,11 @@ describe('apiextensions/schema: validating CRDs', () => {
     assert.match(errors[0].message, /compilation failed/);
   });
 
+  it('refuses a CEL rule calling a function that does not exist', () => {
+    const errors = check(crd(withSpec({ a: { type: 'string' } }, { 'x-kubernetes-validations': [{ rule: 'self.a.noSuchFunction()' }] })));
+    assert.equal(typeAt(errors, `${SPEC}.x-kubernetes-validations[0].rule`), 'FieldValueInvalid');
+  });
+
   it('refuses a messageExpression that does not compile, an unknown reason and a fieldPath to nowhere', () => {
     const errors = check(crd(withSpec({ a: { type: 'string' } }, { 'x-kubernetes-validations': [{ rule: 'true', messageExpression: "'x' +", reason: 'Oops', fieldPath: '.b' }] })));
     const at = `${SPEC}.x-kubernetes-validations[0]`;

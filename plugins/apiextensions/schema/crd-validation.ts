@@ -8,7 +8,7 @@
  * to a field, oldSelf only where the node can be correlated), printer column JSONPaths that
  * parse, and selectableFields (at most 8, unique, resolving to a string/integer/boolean field).
  */
-import { compileError, newBudget } from '../../../core/api/cel';
+import { celEnvironment, compileError, newBudget } from '../../../core/api/cel';
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired } from '../../../core/api/field-errors';
 import type { FieldError } from '../../../core/registry/types';
 import { validateCRD } from '../../resources/apiextensions/customresourcedefinitions/validation';
@@ -78,6 +78,18 @@ function fieldPathError(s: Schema, fieldPath: string): string | undefined {
   return undefined;
 }
 
+/** Parse errors, then type errors (undeclared functions and overloads; variables are dyn). */
+function celError(expression: string): string | undefined {
+  const parseError = compileError(expression);
+  if (parseError) return parseError;
+  try {
+    const checked = celEnvironment.check(expression);
+    return checked.valid ? undefined : `ERROR: ${(checked.error?.message ?? 'type check failed').split('\n')[0]}`;
+  } catch (err) {
+    return (err as Error).message.split('\n')[0];
+  }
+}
+
 function checkRules(s: Schema, path: string, info: NodeInfo, errors: FieldError[]): void {
   const raw = s['x-kubernetes-validations'];
   if (raw === undefined) return;
@@ -93,14 +105,14 @@ function checkRules(s: Schema, path: string, info: NodeInfo, errors: FieldError[
       return;
     }
     const rule = r.rule;
-    const err = compileError(rule);
+    const err = celError(rule);
     if (err) errors.push(fieldInvalid(`${p}.rule`, rule, `compilation failed: ${err}`));
     else if (isTransitionRule(rule) && !info.correlatable) errors.push(fieldInvalid(`${p}.rule`, rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${path}`));
     if (r.messageExpression !== undefined) {
       const me = String(r.messageExpression);
       if (!me.trim()) errors.push(fieldRequired(`${p}.messageExpression`, 'messageExpression must be non-empty if specified'));
       else {
-        const meErr = compileError(me);
+        const meErr = celError(me);
         if (meErr) errors.push(fieldInvalid(`${p}.messageExpression`, me, `messageExpression compilation failed: ${meErr}`));
       }
     }

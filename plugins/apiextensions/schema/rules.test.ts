@@ -113,6 +113,16 @@ describe('apiextensions/schema: x-kubernetes-validations (CEL)', () => {
     assert.deepEqual(pairs(s.validate(widget({}, 'x-1'))), [['', 'FieldValueInvalid']]);
   });
 
+  it('offers the Kubernetes list and string library (isSorted, sum, indexOf, charAt, replace)', () => {
+    const s = schemaOf({
+      type: 'object',
+      properties: { l: { type: 'array', items: { type: 'integer' } }, s: { type: 'string' } },
+      'x-kubernetes-validations': [{ rule: 'self.l.isSorted() && self.l.sum() < 10 && self.l.indexOf(2) == 1' }, { rule: "self.s.charAt(0) == 'a' && self.s.replace('-', '') == 'abc'" }],
+    });
+    assert.deepEqual(s.validate(widget({ l: [1, 2, 3], s: 'a-bc' })), []);
+    assert.equal(s.validate(widget({ l: [3, 2, 1], s: 'b-bc' })).length, 2);
+  });
+
   it('skips rules when the object has type errors, saying so', () => {
     const errors = minMax.validate(widget({ min: 'one', max: 2 }));
     assert.deepEqual(pairs(errors), [
