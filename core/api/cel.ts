@@ -11,6 +11,9 @@ export const MAX_EXPRESSION_LENGTH = 4096;
 
 export const celEnvironment = new Environment({
   unlistedVariablesAreDyn: true,
+  // as Kubernetes' CEL: mixed-type list/map literals (JSON Patch values, apply configurations) and `.?` optionals
+  homogeneousAggregateLiterals: false,
+  enableOptionalTypes: true,
   limits: { maxAstNodes: 2000, maxDepth: 32, maxListElements: 256, maxMapEntries: 256, maxCallArguments: 16 },
 });
 
