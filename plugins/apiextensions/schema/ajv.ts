@@ -113,8 +113,12 @@ export function toAjvSchema(s: Schema): Record<string, unknown> {
   return out;
 }
 
+/** Compile once; the schema is dropped from ajv's cache right away (the function keeps working), so CRD changes do not pile up. */
 export function compileValidator(root: Schema): ValidateFunction {
-  return ajv().compile(toAjvSchema(root));
+  const schema = toAjvSchema(root);
+  const fn = ajv().compile(schema);
+  ajv().removeSchema(schema);
+  return fn;
 }
 
 /** ajv's `/spec/ports/0/name` -> `spec.ports[0].name` (arrays by the value found there). */

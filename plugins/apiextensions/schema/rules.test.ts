@@ -123,6 +123,16 @@ describe('apiextensions/schema: x-kubernetes-validations (CEL)', () => {
     assert.equal(s.validate(widget({ l: [3, 2, 1], s: 'b-bc' })).length, 2);
   });
 
+  it('escapes property names that are not CEL identifiers as Kubernetes does (foo-bar -> foo__dash__bar)', () => {
+    const s = schemaOf({
+      type: 'object',
+      properties: { 'max-size': { type: 'integer' }, 'x.y': { type: 'integer' } },
+      'x-kubernetes-validations': [{ rule: 'self.max__dash__size > self.x__dot__y' }],
+    });
+    assert.deepEqual(s.validate(widget({ 'max-size': 2, 'x.y': 1 })), []);
+    assert.equal(s.validate(widget({ 'max-size': 1, 'x.y': 2 })).length, 1);
+  });
+
   it('skips rules when the object has type errors, saying so', () => {
     const errors = minMax.validate(widget({ min: 'one', max: 2 }));
     assert.deepEqual(pairs(errors), [

@@ -61,6 +61,16 @@ export function buildRuleTree(s: Schema): RuleNode | undefined {
   return any ? node : undefined;
 }
 
+const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+/** Kubernetes' escaping of property names that are not CEL identifiers (`foo-bar` -> `foo__dash__bar`); undefined when none is needed. */
+export function escapedPropertyName(name: string): string | undefined {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !name.includes('__')) return undefined;
+  if (!/^[A-Za-z_./-][A-Za-z0-9_./-]*$/.test(name)) return undefined;
+  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+}
+
 /** JSON -> CEL value typed by the schema. */
 export function celValue(v: unknown, s: Schema | undefined): unknown {
   if (v === null || v === undefined || !s) return toCel(v);
@@ -79,8 +89,13 @@ export function celValue(v: unknown, s: Schema | undefined): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
       if (x === undefined) continue;
-      const child = (props && isObj(props[k]) ? props[k] : undefined) ?? additional;
+      const declared = props && isObj(props[k]) ? props[k] : undefined;
+      const child = declared ?? additional;
       out[k] = child ? celValue(x, child) : toCel(x);
+      if (declared) {
+        const escaped = escapedPropertyName(k);
+        if (escaped && !(escaped in v)) out[escaped] = out[k];
+      }
     }
     return out;
   }
