@@ -15,7 +15,9 @@ import { DEFAULT_WATCH_SETTINGS } from '../../../core/registry/watch-serve';
 import type { Server } from '../../../core/server/server';
 import { HandlerStage, LifecycleStage } from '../../../hooks/stages';
 import { schemaFor } from '../schema';
+import type { RequestContext } from '../../../core/pipeline/types';
 import { CLEANUP_FINALIZER, CrdController, type ServedCrd } from './controller';
+import { needsWebhook, WebhookConverter } from './conversion';
 import { SERVED_BY } from './definition';
 import { applyCrd, builtinCrdsDir, readCrdManifests } from './manifests';
 
@@ -108,18 +110,24 @@ export default definePlugin<APIExtensionServerOptions>({
       });
     });
 
+    const converter = new WebhookConverter(server, controller.client);
+    const resolveInner = (c: RequestContext) => resolveResourceHandler(server, c, DEFAULT_WATCH_SETTINGS, SERVED_BY);
     server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.CRD }, async (ctx) => {
-      const handler = resolveResourceHandler(server, ctx, DEFAULT_WATCH_SETTINGS, SERVED_BY);
+      const handler = resolveInner(ctx);
       if (!handler) return undefined;
       const info = ctx.requestInfo;
+      const resource = getResourceRegistry(server).lookup(info.apiGroup, info.apiVersion, info.resource);
+      const served = resource && controller.byResource(resource);
       if (info.verb === 'create' && !info.subresource) {
-        const resource = getResourceRegistry(server).lookup(info.apiGroup, info.apiVersion, info.resource);
         if (resource && controller.isTerminating(resource)) {
           return async () => {
             const s = statusError('MethodNotAllowed', 'create not allowed while custom resource definition is terminating').status;
             return { status: s.code, body: s };
           };
         }
+      }
+      if (served && resource && needsWebhook(served.crd, resource, info.apiVersion, info.subresource)) {
+        return (c) => converter.serve(served.crd, resource, c, resolveInner);
       }
       return handler;
     });
