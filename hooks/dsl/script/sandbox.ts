@@ -71,21 +71,31 @@ export interface EvaluateOptions {
 export interface Fresh {
   rt: QuickJSRuntime;
   ctx: QuickJSContext;
+  /** handles a call made; release() disposes them before the context */
+  handles: QuickJSHandle[];
 }
 
 export function fresh(engine: Engine): Fresh {
   const rt = engine.qjs.newRuntime();
   try {
-    return { rt, ctx: rt.newContext() };
+    return { rt, ctx: rt.newContext(), handles: [] };
   } catch (err) {
     rt.dispose();
     throw err;
   }
 }
 
+/** Dispose a used runtime and context (the worker does this after posting the answer). */
+export function release(vm: Fresh): void {
+  for (const h of vm.handles.reverse()) if (h.alive) h.dispose();
+  vm.handles = [];
+  vm.ctx.dispose();
+  vm.rt.dispose();
+}
+
 /**
- * Run `source` with `inputJson` under `limits` in `vm` (a Fresh made from `engine`, disposed here);
- * the output, when ok, is the JSON text.
+ * Run `source` with `inputJson` under `limits` in `vm` (a Fresh made from `engine`, used once: the
+ * caller release()s it, after answering); the output, when ok, is the JSON text.
  */
 export function evaluate(
   engine: Engine,
@@ -96,57 +106,51 @@ export function evaluate(
   opts: EvaluateOptions = {},
 ): ScriptResult & { outputJson?: string } {
   const { rt, ctx } = vm;
-  const handles: QuickJSHandle[] = [];
-  const keep = (h: QuickJSHandle): QuickJSHandle => (handles.push(h), h);
-  try {
-    rt.setMemoryLimit(limits.memoryLimitBytes);
-    rt.setMaxStackSize(limits.stackBytes);
-    const deadline = Date.now() + limits.timeoutMs;
-    let interrupted = false;
-    rt.setInterruptHandler(() => (Date.now() > deadline ? (interrupted = true) : false));
-    const json = keep(ctx.getProp(ctx.global, 'JSON'));
-    const parse = keep(ctx.getProp(json, 'parse'));
-    const stringify = keep(ctx.getProp(json, 'stringify'));
+  const keep = (h: QuickJSHandle): QuickJSHandle => (vm.handles.push(h), h);
+  rt.setMemoryLimit(limits.memoryLimitBytes);
+  rt.setMaxStackSize(limits.stackBytes);
+  const deadline = Date.now() + limits.timeoutMs;
+  let interrupted = false;
+  rt.setInterruptHandler(() => (Date.now() > deadline ? (interrupted = true) : false));
+  const json = keep(ctx.getProp(ctx.global, 'JSON'));
+  const parse = keep(ctx.getProp(json, 'parse'));
+  const stringify = keep(ctx.getProp(json, 'stringify'));
 
-    const ended = (stage: string, error: QuickJSHandle): ScriptResult => {
-      keep(error);
-      rt.removeInterruptHandler();
-      rt.setMemoryLimit(limits.memoryLimitBytes + READ_HEADROOM_BYTES);
-      return classify(engine, ctx, error, interrupted, stage, limits);
-    };
+  const ended = (stage: string, error: QuickJSHandle): ScriptResult => {
+    keep(error);
+    rt.removeInterruptHandler();
+    rt.setMemoryLimit(limits.memoryLimitBytes + READ_HEADROOM_BYTES);
+    return classify(engine, ctx, error, interrupted, stage, limits);
+  };
 
-    const top = ctx.evalCode(source, FILENAME, { type: 'global' });
-    if (top.error) return ended('evaluation', top.error);
-    keep(top.value);
-    const hook = keep(ctx.getProp(ctx.global, 'hook'));
-    if (ctx.typeof(hook) !== 'function') return fail('ScriptError', 'the script must define function hook(input)');
-    if (opts.checkOnly) return { ok: true, output: undefined };
+  const top = ctx.evalCode(source, FILENAME, { type: 'global' });
+  if (top.error) return ended('evaluation', top.error);
+  keep(top.value);
+  const hook = keep(ctx.getProp(ctx.global, 'hook'));
+  if (ctx.typeof(hook) !== 'function') return fail('ScriptError', 'the script must define function hook(input)');
+  if (opts.checkOnly) return { ok: true, output: undefined };
 
-    const inputStr = keep(ctx.newString(inputJson));
-    const input = ctx.callFunction(parse, ctx.undefined, inputStr);
-    if (input.error) return ended('input parsing', input.error);
-    keep(input.value);
-    const out = ctx.callFunction(hook, ctx.undefined, input.value);
-    if (out.error) return ended('hook(input)', out.error);
-    keep(out.value);
-    const state = ctx.getPromiseState(out.value);
-    if (!(state.type === 'fulfilled' && state.notAPromise)) {
-      if (state.type === 'fulfilled') keep(state.value);
-      if (state.type === 'rejected') keep(state.error);
-      return fail('BadOutput', 'hook(input) must return its result synchronously, not a Promise');
-    }
-    const text = ctx.callFunction(stringify, ctx.undefined, out.value);
-    if (text.error) return ended('output serialisation', text.error);
-    keep(text.value);
-    if (ctx.typeof(text.value) !== 'string') return fail('BadOutput', 'hook(input) must return a JSON-serialisable value');
-    const outputJson = ctx.getString(text.value);
-    if (Buffer.byteLength(outputJson) > limits.maxOutputBytes) {
-      return fail('OutputTooLarge', `the output is larger than ${limits.maxOutputBytes} bytes`);
-    }
-    return { ok: true, output: undefined, outputJson };
-  } finally {
-    for (const h of handles.reverse()) if (h.alive) h.dispose();
-    ctx.dispose();
-    rt.dispose();
+  const inputStr = keep(ctx.newString(inputJson));
+  const input = ctx.callFunction(parse, ctx.undefined, inputStr);
+  if (input.error) return ended('input parsing', input.error);
+  keep(input.value);
+  const out = ctx.callFunction(hook, ctx.undefined, input.value);
+  if (out.error) return ended('hook(input)', out.error);
+  keep(out.value);
+  const state = ctx.getPromiseState(out.value);
+  if (!(state.type === 'fulfilled' && state.notAPromise)) {
+    if (state.type === 'fulfilled') keep(state.value);
+    if (state.type === 'rejected') keep(state.error);
+    return fail('BadOutput', 'hook(input) must return its result synchronously, not a Promise');
   }
+  const text = ctx.callFunction(stringify, ctx.undefined, out.value);
+  if (text.error) return ended('output serialisation', text.error);
+  keep(text.value);
+  if (ctx.typeof(text.value) !== 'string') return fail('BadOutput', 'hook(input) must return a JSON-serialisable value');
+  const outputJson = ctx.getString(text.value);
+  if (Buffer.byteLength(outputJson) > limits.maxOutputBytes) {
+    return fail('OutputTooLarge', `the output is larger than ${limits.maxOutputBytes} bytes`);
+  }
+  rt.removeInterruptHandler();
+  return { ok: true, output: undefined, outputJson };
 }

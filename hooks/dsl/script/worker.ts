@@ -2,7 +2,8 @@
  * Worker thread entry of the script pool. The QuickJS WASM binary is compiled once; each memory
  * limit gets its own instance (engine.ts: the instance's WebAssembly.Memory is the hard memory
  * bound), and every call runs in a fresh QuickJS runtime and context, made ahead of time while the
- * worker is idle so that creating it is not on the call's path. An instance whose memory grew
+ * worker is idle so that creating it is not on the call's path (and disposed after the answer is
+ * posted, for the same reason). An instance whose memory grew
  * during a call is dropped and made anew.
  *
  * Protocol (parentPort): the worker posts { type: 'ready' } once the default instance is loaded;
@@ -12,7 +13,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createEngine, grown, type Engine } from './engine';
-import { evaluate, fresh, type Fresh } from './sandbox';
+import { evaluate, fresh, release, type Fresh } from './sandbox';
 import { DEFAULT_MEMORY_MIB, type ResolvedLimits } from './limits';
 
 export interface WorkerRequest {
@@ -62,6 +63,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   slot.next = undefined;
   const { outputJson, ...result } = evaluate(slot.engine, vm, req.source, req.inputJson, req.limits, { checkOnly: req.checkOnly });
   port.postMessage({ id: req.id, result, outputJson });
+  release(vm); // after answering: disposal is off the call's path
   await refill(limitBytes, slot);
 }
 
