@@ -6,14 +6,14 @@
  * 1. raw: the API's pod create rate through the same in-process client (the best of concurrency
  *    64 and 256, twice), measured in the same run, interleaved with 2: the ceiling;
  * 2. ReplicaSet: one ReplicaSet of 1,000 replicas (default options: burst 500, slow start from 1);
- *    pods created per second by the controller from the ReplicaSet's create until the 1,000th pod
- *    is stored (best of two);
+ *    pods created per second by the controller from the ReplicaSet's create until an observer's
+ *    informer has seen the 1,000th pod (best of two);
  * 3. Deployment: 500 Deployments (1 replica each) created first, then the ReplicaSet and
  *    Deployment controllers started; Deployments reconciled per second until every one has its
  *    ReplicaSet, its pod and a status with observedGeneration and updatedReplicas = 1.
  * Prints a table; target: ReplicaSet ≥ 0.7 × raw. Everything is stopped and removed at the end.
  */
-import { inProcessClient, type Client } from '../core/client';
+import { inProcessClient, NAMESPACE_INDEX, SharedInformerFactory, type Client, type SharedInformer } from '../core/client';
 import type { KObject } from '../core/registry/types';
 import ReplicaSetPlugin from '../plugins/controllers/replicaset';
 import DeploymentPlugin from '../plugins/controllers/deployment';
@@ -48,15 +48,24 @@ async function rawCreates(client: Client, ns: string, n: number, concurrency: nu
   return n / ((performance.now() - t0) / 1000);
 }
 
-async function count(client: Client, gvr: typeof PODS, ns: string): Promise<number> {
-  return (await client.list(gvr, { namespace: ns, resourceVersion: '0' })).items.length;
+/**
+ * The pods of a namespace as an observer's informer sees them (a watch, as any client would): a
+ * LIST every 2 ms instead (1,000 pods serialised and parsed each time, on the same thread as the
+ * controller) cost the ReplicaSet phase a quarter of its rate, which the raw phase never paid.
+ */
+function podCounter(pods: SharedInformer): (ns: string) => number {
+  return (ns) => pods.byIndex(NAMESPACE_INDEX, ns).length;
 }
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ storage: 'sqlite' });
   const client = inProcessClient(cluster.server);
   const hosted: HostedController[] = [];
+  const observer = new SharedInformerFactory(client);
+  const podCount = podCounter(observer.informerFor(PODS));
+  observer.start();
   try {
+    await observer.waitForCacheSync();
     // warm-up (JIT, sqlite pages), not measured
     await namespace(client, 'warmup');
     await rawCreates(client, 'warmup', 300, 64);
@@ -83,12 +92,15 @@ async function main(): Promise<void> {
         metadata: { name: 'big', namespace: ns },
         spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'big' } }, template: { metadata: { labels: { app: 'big' } }, spec: podSpec } },
       });
-      while ((await count(client, PODS, ns)) < REPLICAS) await new Promise((r) => setTimeout(r, 2));
+      while (podCount(ns) < REPLICAS) await new Promise((r) => setTimeout(r, 2));
       const secs = (performance.now() - t0) / 1000;
       if (REPLICAS / secs > rsRate) (rsRate = REPLICAS / secs), (rsSecs = secs);
       await new Promise((r) => setTimeout(r, 300));
-      extra += (await count(client, PODS, ns)) - REPLICAS;
+      extra += (await client.list(PODS, { namespace: ns })).items.length - REPLICAS;
     }
+
+    // the observer's informer is done: phase 3 runs as before, without it
+    await observer.shutdown();
 
     // 3. Deployment controller
     await namespace(client, 'deploy');
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
     console.log(`target: ReplicaSet ≥ 0.7 × raw: ${rsRate / raw >= 0.7 ? 'met' : 'NOT met'} (${(rsRate / raw).toFixed(2)})`);
   } finally {
     for (const h of hosted) await h.stop();
+    await observer.shutdown();
     await cluster.close();
   }
 }

@@ -241,7 +241,8 @@ export class ReplicaSetController {
       let nsGone = false;
       const { successes, error } = await slowStartBatch(n, this.opts.slowStartInitialBatchSize, async () => {
         try {
-          await this.deps.client.create(PODS, structuredClone(body));
+          // the client serialises the body per request and never changes it: one body for every create
+          await this.deps.client.create(PODS, body);
           this.stats.creates++;
         } catch (err) {
           // a create that failed will never be observed
