@@ -85,6 +85,7 @@ export class CrdController {
   private informer?: SharedInformer<CustomResourceDefinition>;
   private readonly queue = new RateLimitingQueue<string>({ name: 'crd', baseDelayMs: 50, maxDelayMs: 5000 });
   private readonly served = new Map<string, ServedCrd>();
+  private readonly byRegistered = new WeakMap<RegisteredResource, ServedCrd>();
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private runPromise?: Promise<void>;
@@ -98,11 +99,10 @@ export class CrdController {
 
   /** The served CRD whose resource this is. */
   byResource(resource: RegisteredResource): ServedCrd | undefined {
-    for (const s of this.served.values()) if (s.resource === resource) return s;
-    return undefined;
+    return this.byRegistered.get(resource);
   }
 
-  /** The current CRD object of a served resource (from the informer: the newest state seen). */
+  /** Is the CRD of a served resource being deleted (the informer's newest state)? */
   isTerminating(resource: RegisteredResource): boolean {
     const s = this.byResource(resource);
     const crd = s && this.informer?.get(s.crd.metadata.name ?? '');
@@ -188,6 +188,7 @@ export class CrdController {
     const schemas = getSchemaRegistry(this.server);
     const old = this.served.get(name);
     if (old) {
+      this.byRegistered.delete(old.resource);
       registry.unregister(old.resource.definition.group, old.resource.definition.names.plural);
       for (const s of old.schemaNames) schemas.remove(s);
     }
@@ -206,6 +207,7 @@ export class CrdController {
     const resource = registry.register(def);
     const served: ServedCrd = { crd, resource, fingerprint, schemaNames };
     this.served.set(name, served);
+    this.byRegistered.set(resource, served);
     this.opts.onRegister(served);
   }
 
@@ -213,6 +215,7 @@ export class CrdController {
     const s = this.served.get(name);
     if (!s) return;
     this.served.delete(name);
+    this.byRegistered.delete(s.resource);
     getResourceRegistry(this.server).unregister(s.resource.definition.group, s.resource.definition.names.plural);
     const schemas = getSchemaRegistry(this.server);
     for (const n of s.schemaNames) schemas.remove(n);
