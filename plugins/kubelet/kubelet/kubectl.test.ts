@@ -1,7 +1,8 @@
 /**
  * Acceptance (issue 9, kubelet half): the real kubectl against `k8ts up --simulated-nodes 3`:
  * nodes listed Ready, `describe node`, pods bound by spec.nodeName becoming Ready, a Job
- * completing, a graceful `kubectl delete pod` that finishes.
+ * completing, a Deployment whose pods the scheduler spreads and the kubelet runs, a graceful
+ * `kubectl delete pod` that finishes.
  */
 import assert from 'node:assert/strict';
 import { json, show, useCluster } from '../../../test/helpers/kubectl';
@@ -62,6 +63,17 @@ spec:
     assert.equal(a.code, 0, show(a));
     const w = await c.kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s'], { timeoutMs: 70_000 });
     assert.equal(w.code, 0, show(w));
+  });
+
+  it('a Deployment rolls out with its pods Running, spread over the nodes by the scheduler', async () => {
+    const a = await c.kubectl(['create', 'deployment', 'spread', '--image=nginx', '--replicas=6']);
+    assert.equal(a.code, 0, show(a));
+    const r = await c.kubectl(['rollout', 'status', 'deployment/spread', '--timeout=90s'], { timeoutMs: 100_000 });
+    assert.equal(r.code, 0, show(r));
+    const g = await c.kubectl(['get', 'pods', '-l', 'app=spread', '-o', 'json']);
+    const pods = json(g).items as Array<{ spec: { nodeName: string }; status: { phase: string } }>;
+    assert.equal(pods.filter((p) => p.status.phase === 'Running').length, 6, show(g));
+    assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 3, show(g));
   });
 
   it('kubectl delete pod (graceful) returns once the kubelet finished the pod', async () => {
