@@ -19,6 +19,7 @@ import { convert, type ConvertOptions, type WebhookService } from './conversion'
 import { validateCRDFull } from './crd-validation';
 import { validateLists } from './lists';
 import { publishedSchema } from './openapi';
+import { ratchet } from './ratchet';
 import { defaultValue, pruneValue } from './prune';
 import { buildRuleTree, celValue, evaluateRules, type RuleNode, type RuleRun } from './rules';
 import { isObj, type Schema } from './types';
@@ -120,7 +121,8 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
       defaultValue(obj, root, true);
     },
     validate(obj, old) {
-      const errors = runValidator(validator, obj);
+      let errors = runValidator(validator, obj);
+      if (old) errors = ratchet(errors, obj, old, root);
       validateLists(obj, root, '', errors);
       if (rulesError) errors.push({ type: 'InternalError', field: '', message: `Internal error: validation rules do not compile: ${rulesError}` });
       if (!rules) return errors;

@@ -9,6 +9,7 @@
  */
 import { compile, type CelBudget, toCel } from '../../../core/api/cel';
 import type { FieldError } from '../../../core/registry/types';
+import { sameValue } from './ratchet';
 import { asSchema, isIntOrString, isObj, itemsOf, joinField, joinIndex, propertiesOf, type Schema } from './types';
 
 export interface Rule {
@@ -165,6 +166,8 @@ function runRules(node: RuleNode, self: unknown, old: unknown, hasOld: boolean, 
     if (run.exhausted) return;
     const transition = isTransitionRule(rule.rule);
     if (transition && !hasOld) continue;
+    // ratcheting: a rule without oldSelf is not re-checked where the value did not change
+    if (!transition && hasOld && sameValue(self, old)) continue;
     const vars: Record<string, unknown> = transition ? { self, oldSelf: old } : { self };
     const result = evaluateRule(rule, vars, run);
     if (result === true) continue;

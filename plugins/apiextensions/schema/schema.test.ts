@@ -207,3 +207,48 @@ describe('apiextensions/schema: validation', () => {
     assert.deepEqual(published['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'Widget', version: 'v1' }]);
   });
 });
+
+describe('apiextensions/schema: validation ratcheting on update', () => {
+  const item = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 100 } } };
+  const s = () =>
+    schemaFor(
+      crdWith(
+        specSchema(
+          {
+            size: { type: 'integer', maximum: 10 },
+            note: { type: 'string' },
+            ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: item },
+            atomic: { type: 'array', items: { type: 'integer', maximum: 100 } },
+            owner: { type: 'string' },
+          },
+          { required: ['owner'] },
+        ),
+      ),
+      'v1',
+    );
+
+  it('lets an unchanged invalid field through while another field changes', () => {
+    assert.deepEqual(s().validate(widget({ size: 50, note: 'new', owner: 'a' }), widget({ size: 50, note: 'old', owner: 'a' })), []);
+  });
+
+  it('still refuses a changed invalid field', () => {
+    assert.deepEqual(on(s().validate(widget({ size: 51, owner: 'a' }), widget({ size: 50, owner: 'a' })), 'spec.size'), ['FieldValueInvalid']);
+  });
+
+  it('correlates list-type map items by key, but not items of other lists', () => {
+    const old = widget({ owner: 'a', ports: [{ name: 'a', port: 500 }], atomic: [500, 1] });
+    const next = widget({ owner: 'a', ports: [{ name: 'b', port: 1 }, { name: 'a', port: 500 }], atomic: [500, 2] });
+    assert.deepEqual(s().validate(next, old).map((e) => e.field), ['spec.atomic[0]']);
+  });
+
+  it('does not ratchet a missing required field', () => {
+    assert.deepEqual(on(s().validate(widget({}), widget({})), 'spec.owner'), ['FieldValueRequired']);
+  });
+
+  it('skips a CEL rule without oldSelf where the value did not change', () => {
+    const crd = crdWith(specSchema({ n: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self < 5' }] }, m: { type: 'string' } }));
+    const v = schemaFor(crd, 'v1');
+    assert.deepEqual(v.validate(widget({ n: 9, m: 'changed' }), widget({ n: 9, m: 'x' })), []);
+    assert.deepEqual(on(v.validate(widget({ n: 8 }), widget({ n: 9 })), 'spec.n'), ['FieldValueInvalid']);
+  });
+});
