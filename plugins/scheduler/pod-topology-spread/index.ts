@@ -74,12 +74,13 @@ function untoleratedNoSchedule(pod: Pod, ni: NodeInfo): boolean {
 }
 
 /** Per constraint: matching pods per domain over the nodes that count. */
-export function countDomains(pod: Pod, constraints: Constraint[], nodes: readonly NodeInfo[]): Array<Map<string, number>> {
+export function countDomains(pod: Pod, constraints: Constraint[], nodes: readonly NodeInfo[], requireAllTopologies = true): Array<Map<string, number>> {
   const ns = pod.metadata?.namespace ?? '';
   const counts = constraints.map(() => new Map<string, number>());
   for (const ni of nodes) {
-    if (!constraints.every((c) => ni.labels[c.topologyKey] !== undefined)) continue;
+    if (requireAllTopologies && !constraints.every((c) => ni.labels[c.topologyKey] !== undefined)) continue;
     constraints.forEach((c, i) => {
+      if (ni.labels[c.topologyKey] === undefined) return;
       if (c.honorAffinity && !podMatchesNodeSelectorAndAffinity(pod, ni)) return;
       if (c.honorTaints && untoleratedNoSchedule(pod, ni)) return;
       const v = ni.labels[c.topologyKey];
@@ -128,6 +129,8 @@ export function spreadFilter(s: FilterState, ni: NodeInfo): PluginStatus | undef
 }
 
 interface ScoreState {
+  /** the pod's own constraints (false: system defaults, where a node may lack a key) */
+  requireAllTopologies: boolean;
   constraints: Constraint[];
   counts: Array<Map<string, number>>;
   weights: number[];
@@ -137,7 +140,10 @@ export function spreadScore(s: ScoreState, ni: NodeInfo): number {
   let score = 0;
   for (let i = 0; i < s.constraints.length; i++) {
     const v = ni.labels[s.constraints[i].topologyKey];
-    if (v === undefined) return -1;
+    if (v === undefined) {
+      if (s.requireAllTopologies) return -1;
+      continue;
+    }
     score += (s.counts[i].get(v) ?? 0) * s.weights[i] + (s.constraints[i].maxSkew - 1);
   }
   return Math.round(score);
@@ -184,8 +190,9 @@ export default defineSchedulerPlugin<PodTopologySpreadArgs>({
       const args = state.args(PLUGIN_NAME, options);
       const constraints = constraintsOf(pod, args.defaultingType !== 'List').filter((c) => !c.hard);
       if (constraints.length === 0) return SKIP;
-      const counts = countDomains(pod, constraints, state.allNodes);
-      state.write(SCORE_KEY, { constraints, counts, weights: counts.map((m) => Math.log(m.size + 2)) });
+      const requireAllTopologies = records(pod.spec?.topologySpreadConstraints).length > 0;
+      const counts = countDomains(pod, constraints, state.allNodes, requireAllTopologies);
+      state.write(SCORE_KEY, { requireAllTopologies, constraints, counts, weights: counts.map((m) => Math.log(m.size + 2)) });
       return undefined;
     },
     score(_pod: Pod, ni: NodeInfo, state: CycleState) {
