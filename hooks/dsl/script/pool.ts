@@ -51,6 +51,8 @@ const WORKER_FILE = path.join(__dirname, 'worker.js');
 /** The worker's native stack sits well above the QuickJS stack limit, so QuickJS's own check fires first. */
 const WORKER_RESOURCE_LIMITS = { stackSizeMb: 8, maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 const MAX_START_FAILURES = 3;
+/** Deadline of the create-time check (compile + top level). */
+const CHECK_TIMEOUT_MS = 1000;
 
 export class ScriptPool {
   readonly size: number;
@@ -86,8 +88,20 @@ export class ScriptPool {
   /** Create-time check: why `source` cannot be a hook (syntax error, no hook function, top level fails), or undefined. */
   async check(source: string): Promise<string | undefined> {
     if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) return `the script source is larger than ${MAX_SOURCE_BYTES} bytes`;
-    const r = await this.enqueue({ source, inputJson: 'null', limits: resolveLimits(undefined), checkOnly: true });
+    // the check bounds a hostile top level, but a loaded machine must not fail a valid hook: 1 s
+    const r = await this.enqueue({ source, inputJson: 'null', limits: { ...resolveLimits(undefined), timeoutMs: CHECK_TIMEOUT_MS }, checkOnly: true });
     return r.ok ? undefined : `${r.reason}: ${r.message}`;
+  }
+
+  /** Start the workers now (they otherwise start on the first call) and wait until they are ready. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    if (this.closed) throw new Error('the script pool is closed');
+    while (this.slots.length < this.size) this.spawn();
+    const end = Date.now() + timeoutMs;
+    while (!this.slots.every((s) => s.ready)) {
+      if (Date.now() > end) throw new Error('script workers did not start in time');
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   stats(): ScriptPoolStats {
