@@ -31,6 +31,8 @@ export function writeTestConfig(dir: string, config: Record<string, unknown> = {
     dataDir: path.join(dir, 'data'),
     logLevel: 'silent',
     storage: { backend: 'memory' },
+    // no simulated node: kernel tests watch the requests a server makes (pass nodes to get one)
+    nodes: [],
   };
   const apiserver = { port: 0, insecureHttp: true, drainTimeoutSeconds: 5, ...(config.apiserver as object | undefined) };
   const file = path.join(dir, 'k8ts.yaml');
