@@ -130,6 +130,13 @@ describe('apiextensions/schema: validating CRDs', () => {
     assert.equal(typeAt(errors, `${SPEC}.x-kubernetes-validations[0].rule`), 'FieldValueInvalid');
   });
 
+  it('refuses a rule that is not a bool and a messageExpression that is not a string', () => {
+    const errors = check(crd(withSpec({ n: { type: 'integer' } }, { 'x-kubernetes-validations': [{ rule: 'self.n + 1', messageExpression: 'size(self)' }] })));
+    const at = `${SPEC}.x-kubernetes-validations[0]`;
+    assert.equal(typeAt(errors, `${at}.rule`), 'FieldValueInvalid');
+    assert.equal(typeAt(errors, `${at}.messageExpression`), 'FieldValueInvalid');
+  });
+
   it('refuses a messageExpression that does not compile, an unknown reason and a fieldPath to nowhere', () => {
     const errors = check(crd(withSpec({ a: { type: 'string' } }, { 'x-kubernetes-validations': [{ rule: 'true', messageExpression: "'x' +", reason: 'Oops', fieldPath: '.b' }] })));
     const at = `${SPEC}.x-kubernetes-validations[0]`;

@@ -78,13 +78,15 @@ function fieldPathError(s: Schema, fieldPath: string): string | undefined {
   return undefined;
 }
 
-/** Parse errors, then type errors (undeclared functions and overloads; variables are dyn). */
-function celError(expression: string): string | undefined {
+/** Parse errors, then type errors (undeclared functions and overloads; variables are dyn), then the result type. */
+function celError(expression: string, resultType: 'bool' | 'string'): string | undefined {
   const parseError = compileError(expression);
   if (parseError) return parseError;
   try {
     const checked = celEnvironment.check(expression);
-    return checked.valid ? undefined : `ERROR: ${(checked.error?.message ?? 'type check failed').split('\n')[0]}`;
+    if (!checked.valid) return `ERROR: ${(checked.error?.message ?? 'type check failed').split('\n')[0]}`;
+    if (checked.type !== resultType && checked.type !== 'dyn') return `must evaluate to ${resultType === 'bool' ? 'a bool' : 'a string'}, not ${checked.type}`;
+    return undefined;
   } catch (err) {
     return (err as Error).message.split('\n')[0];
   }
@@ -105,14 +107,14 @@ function checkRules(s: Schema, path: string, info: NodeInfo, errors: FieldError[
       return;
     }
     const rule = r.rule;
-    const err = celError(rule);
+    const err = celError(rule, 'bool');
     if (err) errors.push(fieldInvalid(`${p}.rule`, rule, `compilation failed: ${err}`));
     else if (isTransitionRule(rule) && !info.correlatable) errors.push(fieldInvalid(`${p}.rule`, rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${path}`));
     if (r.messageExpression !== undefined) {
       const me = String(r.messageExpression);
       if (!me.trim()) errors.push(fieldRequired(`${p}.messageExpression`, 'messageExpression must be non-empty if specified'));
       else {
-        const meErr = celError(me);
+        const meErr = celError(me, 'string');
         if (meErr) errors.push(fieldInvalid(`${p}.messageExpression`, me, `messageExpression compilation failed: ${meErr}`));
       }
     }
