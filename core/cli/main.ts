@@ -8,6 +8,7 @@ Commands:
   up        start k8ts (apiserver and every enabled component) on the embedded default
   plugins   list every hook point with its taps, and every plugin with its options
   hooks     test Hook documents offline (hooks test), list hook points and DSL hooks (hooks list)
+  scheduler run the scheduler alone against an apiserver (--kubeconfig FILE)
 
 Run 'k8ts <command> --help' for the flags of a command.
 `;
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
         await upCommand(rest);
         return;
       case 'controller-manager': return await (await import('./controller-manager')).controllerManagerCommand(rest);
+      case 'scheduler': return await (await import('./scheduler')).schedulerCommand(rest);
       case 'hooks': return await (await import('./hooks')).hooksCommand(rest);
       case 'plugins':
         await pluginsCommand(rest);
