@@ -17,6 +17,7 @@ import type { FieldError, KObject } from '../../../core/registry/types';
 import { compileValidator, runValidator } from './ajv';
 import { convert, type ConvertOptions, type WebhookService } from './conversion';
 import { validateCRDFull } from './crd-validation';
+import { validateEmbedded } from './embedded';
 import { validateLists } from './lists';
 import { publishedSchema } from './openapi';
 import { ratchet } from './ratchet';
@@ -122,6 +123,7 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
     },
     validate(obj, old) {
       let errors = runValidator(validator, obj);
+      validateEmbedded(obj, root, '', errors);
       if (old) errors = ratchet(errors, obj, old, root);
       validateLists(obj, root, '', errors);
       if (rulesError) errors.push({ type: 'InternalError', field: '', message: `Internal error: validation rules do not compile: ${rulesError}` });

@@ -188,6 +188,16 @@ describe('apiextensions/schema: validation', () => {
     assert.deepEqual(on(v.validate(widget({ t: {} })), 'spec.t.kind'), ['FieldValueRequired']);
   });
 
+  it('validates the labels and namespace of an embedded resource\'s metadata', () => {
+    const v = schemaFor(crdWith(specSchema({ t: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } })), 'v1');
+    assert.deepEqual(v.validate(widget({ t: { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'ok', labels: { app: 'x' } } } })), []);
+    const errors = v.validate(widget({ t: { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'Not_OK', labels: { 'bad key!': 'x' } } } }));
+    assert.deepEqual(errors.map((e) => [e.field, e.type]), [
+      ['spec.t.metadata.namespace', 'FieldValueInvalid'],
+      ['spec.t.metadata.labels', 'FieldValueInvalid'],
+    ]);
+  });
+
   it('compiles once per CRD resourceVersion and version, and again after a change', () => {
     const crd = crdWith(specSchema({ a: { type: 'string' } }));
     const before = compiledCount();
