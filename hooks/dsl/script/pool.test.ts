@@ -113,6 +113,11 @@ describe('hooks/dsl/script: the QuickJS script pool', function () {
       assert.deepEqual(r.output, Array(13).fill('undefined'));
     });
 
+    it('Proxy and the typed arrays are left out of the context', async () => {
+      const r = await pool.run({ source: 'function hook() { return [typeof Proxy, typeof ArrayBuffer, typeof Uint8Array, typeof DataView, typeof Atomics, typeof SharedArrayBuffer]; }' });
+      assert.deepEqual(r, { ok: true, output: Array(6).fill('undefined') });
+    });
+
     it('calling require is ScriptError', async () => {
       await contained({ source: 'function hook() { return require("fs").readFileSync("/etc/passwd", "utf8"); }' }, 'ScriptError');
     });

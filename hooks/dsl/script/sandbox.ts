@@ -12,7 +12,7 @@
  * (engine.ts). Runs in a worker thread (worker.ts). Host-side exceptions (an engine assertion, the worker's
  * native stack) are not caught here: the worker treats them as fatal and is replaced.
  */
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
+import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from 'quickjs-emscripten';
 import { exhausted, type Engine } from './engine';
 import { fail, type ResolvedLimits, type ScriptResult } from './limits';
 
@@ -75,10 +75,16 @@ export interface Fresh {
   handles: QuickJSHandle[];
 }
 
+/**
+ * The built-ins of a script's context: the defaults without Proxy and the typed arrays (ArrayBuffer,
+ * DataView, Atomics): hooks handle JSON, and leaving them out makes a fresh context ~30% cheaper.
+ */
+export const SCRIPT_INTRINSICS = Object.freeze({ ...DefaultIntrinsics, Proxy: false, TypedArrays: false });
+
 export function fresh(engine: Engine): Fresh {
   const rt = engine.qjs.newRuntime();
   try {
-    return { rt, ctx: rt.newContext(), handles: [] };
+    return { rt, ctx: rt.newContext({ intrinsics: SCRIPT_INTRINSICS }), handles: [] };
   } catch (err) {
     rt.dispose();
     throw err;
