@@ -109,6 +109,13 @@ describe('apiextensions/schema: conversion', function () {
     assert.equal(hook.requests[0].request.desiredAPIVersion, 'example.com/v2');
   });
 
+  it('speaks ConversionReview v1beta1 to a webhook that accepts only that', async () => {
+    const c = crd({ url, caBundle: b64(ca.cert) });
+    c.spec.conversion!.webhook!.conversionReviewVersions = ['v1beta1'];
+    await convertObjects(c, [widget('a')], 'example.com/v2');
+    assert.equal(hook.requests[0].apiVersion, 'apiextensions.k8s.io/v1beta1');
+  });
+
   it('sends only the objects not already at the wanted version, keeping the order', async () => {
     const out = await convertObjects(crd({ url, caBundle: b64(ca.cert) }), [widget('a', 'example.com/v2', { replicas: 1 }), widget('b')], 'example.com/v2');
     assert.equal(hook.requests.length, 1);
