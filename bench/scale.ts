@@ -67,9 +67,7 @@ class Latencies {
 }
 
 function running(host: ReturnType<typeof getKubelet>): number {
-  let n = 0;
-  for (const p of host?.pods.values() ?? []) if (p.status?.phase === 'Running') n++;
-  return n;
+  return host?.pods.countPhase('Running') ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -60,7 +60,7 @@ export interface AdmitPodAttributes {
   pod: Json;
   /** the Node object as last posted */
   node: Json;
-  /** pods already admitted on this node and still active (not terminal) */
+  /** pods already admitted on this node and still active (not terminal), reduced to metadata (name, namespace, uid, labels) and spec (nodeName, containers and initContainers with name and resources, overhead) */
   otherPods: Json[];
 }
 

@@ -40,13 +40,23 @@ interface NodeState {
   statusDue: number;
   leaseDue: number;
   lease?: Json;
-  /** admitted, active pods by key */
+  /** admitted, active pods by key, reduced to what admission counts (admittedView) */
   admitted: Map<string, Json>;
   admitChain: Promise<unknown>;
   ipam: NodeIpam;
 }
 
 const jitter = (ms: number, frac = 0.1) => ms * (1 - frac * Math.random());
+
+/** What `kubelet.admitPod` sees of the pods admitted before: identity, labels, nodeName and the containers' resources. */
+export function admittedView(pod: Json): Json {
+  const spec: Json = pod.spec ?? {};
+  const res = (cs: unknown) => (Array.isArray(cs) ? (cs as Json[]).map((c) => ({ name: c.name, resources: c.resources ?? {} })) : undefined);
+  return {
+    metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, uid: pod.metadata?.uid, labels: pod.metadata?.labels },
+    spec: { nodeName: spec.nodeName, containers: res(spec.containers), initContainers: res(spec.initContainers), overhead: spec.overhead },
+  };
+}
 
 export class KubeletHost {
   readonly nodes = new Map<string, NodeState>();
@@ -309,10 +319,10 @@ export class KubeletHost {
           return;
         }
       } else {
-        ns.admitted.set(key, pod);
+        ns.admitted.set(key, admittedView(pod));
         if (status.podIP && !pod.spec?.hostNetwork) ns.ipam.adopt(key, status.podIP);
       }
-    } else if (ns.admitted.has(key)) ns.admitted.set(key, pod);
+    }
     const ctx: SyncPodContext = { pod, node: ns.config, runtime: ns.config.runtime, deleting, status: structuredClone(status), now: Date.now(), hostIP: ns.hostIP };
     let reserved: string | undefined;
     if (!deleting && !status.podIP) {
@@ -344,7 +354,7 @@ export class KubeletHost {
     const run = async () => {
       const otherPods = [...ns.admitted.entries()].filter(([k]) => k !== key).map(([, p]) => p);
       const result = await getKubeletHooks(this.server).admitPod.promise({ pod, node: ns.obj, otherPods });
-      if (!result) ns.admitted.set(key, pod);
+      if (!result) ns.admitted.set(key, admittedView(pod));
       return result;
     };
     const p = ns.admitChain.then(run, run);
