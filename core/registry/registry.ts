@@ -122,7 +122,10 @@ export class ResourceRegistry {
 
   /** Remove a runtime-registered resource (CRDs). */
   unregister(group: string, plural: string): void {
-    if (this.byGroupResource.delete(groupResource(group, plural))) this.changed();
+    const id = groupResource(group, plural);
+    if (!this.byGroupResource.delete(id)) return;
+    this.server.hookIndex.unregister(`resource.${id}`);
+    this.changed();
   }
 
   /** The resource served at /apis/<group>/<version>/<plural> (served versions only). */

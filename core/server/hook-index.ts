@@ -35,6 +35,11 @@ export class HookIndex {
     }
   }
 
+  /** Forget every hook of `owner` (a resource removed at runtime: a CRD's `resource.<plural>.<group>`). */
+  unregister(owner: string): void {
+    for (const [name, point] of this.points) if (point.owner === owner) this.points.delete(name);
+  }
+
   get(name: string): HookPoint | undefined {
     return this.points.get(name);
   }

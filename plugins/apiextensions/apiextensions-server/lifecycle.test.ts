@@ -59,6 +59,43 @@ describe('apiextensions/APIExtensionServer: CRD life cycle', function () {
       assert.equal((await client.list(gvr('networking.k8s.io/v1', 'ingresses'))).kind, 'IngressList');
     });
 
+    it('deletes a CRD whose names were never accepted without touching the resource that holds them', async () => {
+      await createAndServe(client, simpleCrd('never.example.com', 'Keep'), gvr('never.example.com/v1', 'keeps'));
+      await client.create(gvr('never.example.com/v1', 'keeps'), { apiVersion: 'never.example.com/v1', kind: 'Keep', metadata: { name: 'k', namespace: 'default' } }, { namespace: 'default' });
+      await client.create(CRDS, simpleCrd('never.example.com', 'Keep', { plural: 'keepz', singular: 'keepz' }));
+      await waitCondition(client, 'keepz.never.example.com', 'NamesAccepted', 'False');
+      await client.delete(CRDS, { name: 'keepz.never.example.com' });
+      await eventually('rejected CRD gone', () => isGone(client, CRDS, { name: 'keepz.never.example.com' }));
+      assert.equal((await client.get(gvr('never.example.com/v1', 'keeps'), { namespace: 'default', name: 'k' })).metadata.name, 'k');
+    });
+
+    it('serves cluster-scoped custom resources', async () => {
+      const tops = gvr('cluster.example.com/v1', 'tops');
+      await createAndServe(client, simpleCrd('cluster.example.com', 'Top', { scope: 'Cluster' }), tops);
+      const created = await client.create<KObject>(tops, { apiVersion: 'cluster.example.com/v1', kind: 'Top', metadata: { name: 't' } });
+      assert.equal(created.metadata.namespace, undefined);
+      assert.deepEqual((await client.list(tops)).items.map((o) => o.metadata.name), ['t']);
+    });
+
+    it('validates with the new schema once a CRD is changed', async () => {
+      const sized = gvr('change.example.com/v1', 'sizes');
+      const crd = simpleCrd('change.example.com', 'Size');
+      await createAndServe(client, crd, sized);
+      const live = await client.get<KObject>(CRDS, { name: 'sizes.change.example.com' });
+      const spec = { type: 'object', properties: { n: { type: 'integer', maximum: 3 } } };
+      const versions = [{ ...crd.spec.versions[0], schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }];
+      await client.update(CRDS, { ...live, spec: { ...(live.spec as object), versions } });
+      const body = { apiVersion: 'change.example.com/v1', kind: 'Size', metadata: { name: 's', namespace: 'default' }, spec: { n: 5 } };
+      await eventually('new schema in force', async () => {
+        try {
+          await client.create(sized, body, { namespace: 'default', dryRun: true });
+          return false;
+        } catch (err) {
+          return (err as { reason?: string }).reason === 'Invalid';
+        }
+      });
+    });
+
     it('deletes the custom resources of a deleted CRD, then the CRD, and stops serving them', async () => {
       const things = gvr('del.example.com/v1', 'boxes');
       await createAndServe(client, simpleCrd('del.example.com', 'Box', { plural: 'boxes' }), things);
