@@ -107,8 +107,8 @@ describe('e2e: kubectl delete ns of a namespace full of objects (in-process k8ts
 
   it('removing the finalizer with kubectl patch lets the namespace go: get ns is NotFound, nothing is left', async () => {
     await ok(['-n', NS, 'patch', 'configmap', 'held', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
-    const w = await ok(['wait', '--for=delete', `namespace/${NS}`, '--timeout=45s'], 60_000);
-    assert.match(w.stdout, /namespace\/full condition met/, show(w));
+    // rc 0 whether it saw the delete ("condition met") or the namespace was gone already (no output)
+    await ok(['wait', '--for=delete', `namespace/${NS}`, '--timeout=45s'], 60_000);
     const g = await kubectl(['get', 'namespace', NS]);
     assert.notEqual(g.code, 0, show(g));
     assert.match(g.stderr, /\(NotFound\)/, show(g));
