@@ -204,7 +204,14 @@ export class CrdController {
         }
       }
     }
-    const resource = registry.register(def);
+    let resource: RegisteredResource;
+    try {
+      resource = registry.register(def);
+    } catch (err) {
+      for (const n of schemaNames) schemas.remove(n);
+      this.served.delete(name);
+      throw err;
+    }
     const served: ServedCrd = { crd, resource, fingerprint, schemaNames };
     this.served.set(name, served);
     this.byRegistered.set(resource, served);

@@ -134,6 +134,10 @@ export default definePlugin<APIExtensionServerOptions>({
 
     server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.DEFAULT }, async () => {
       const dirs = [...(opts.builtinManifests !== false ? [builtinCrdsDir()].filter((d): d is string => !!d) : []), ...(opts.manifestDirs ?? []).map((d) => path.resolve(d))];
+      if (!getResourceRegistry(server).get('apiextensions.k8s.io', 'customresourcedefinitions')) {
+        server.logger.warn(`${PLUGIN_NAME}: the CustomResourceDefinition resource is not served (resources/CustomResourceDefinition disabled): no custom resources`);
+        return;
+      }
       await applyManifests(server, controller, dirs);
       await controller.start();
     });

@@ -195,6 +195,15 @@ describe('apiextensions/APIExtensionServer: CRD life cycle', function () {
       }
     });
 
+    it('starts without serving custom resources when the CustomResourceDefinition resource is disabled', async () => {
+      const cluster = await startCluster({ config: { plugins: { resources: { disabled: ['CustomResourceDefinition'] } } } });
+      try {
+        await assert.rejects(inProcessClient(cluster.server).list(CRDS), (e: { reason?: string }) => e.reason === 'NotFound');
+      } finally {
+        await cluster.close();
+      }
+    });
+
     it('serves the custom resources stored before a restart', async () => {
       const dataDir = path.join(tmp(), 'data');
       const config = { dataDir, storage: { backend: 'sqlite' } };
