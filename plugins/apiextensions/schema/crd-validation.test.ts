@@ -137,6 +137,18 @@ describe('apiextensions/schema: validating CRDs', () => {
     assert.equal(typeAt(errors, `${at}.messageExpression`), 'FieldValueInvalid');
   });
 
+  it('refuses a rule nesting iterations over unbounded lists (estimated cost), and allows it with maxItems', () => {
+    const rule = { rule: 'self.a.all(x, self.b.exists(y, y == x))' };
+    const unbounded = check(crd(withSpec({ a: { type: 'array', items: { type: 'string' } }, b: { type: 'array', items: { type: 'string' } } }, { 'x-kubernetes-validations': [rule] })));
+    assert.equal(typeAt(unbounded, `${SPEC}.x-kubernetes-validations[0].rule`), 'FieldValueForbidden');
+    const bounded = check(crd(withSpec({ a: { type: 'array', maxItems: 100, items: { type: 'string' } }, b: { type: 'array', maxItems: 100, items: { type: 'string' } } }, { 'x-kubernetes-validations': [rule] })));
+    assert.deepEqual(bounded, []);
+  });
+
+  it('allows a single iteration over an unbounded list', () => {
+    assert.deepEqual(check(crd(withSpec({ a: { type: 'array', items: { type: 'string' } } }, { 'x-kubernetes-validations': [{ rule: "self.a.all(x, x != '')" }] }))), []);
+  });
+
   it('refuses a messageExpression that does not compile, an unknown reason and a fieldPath to nowhere', () => {
     const errors = check(crd(withSpec({ a: { type: 'string' } }, { 'x-kubernetes-validations': [{ rule: 'true', messageExpression: "'x' +", reason: 'Oops', fieldPath: '.b' }] })));
     const at = `${SPEC}.x-kubernetes-validations[0]`;

@@ -13,6 +13,7 @@ import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldR
 import type { FieldError } from '../../../core/registry/types';
 import { validateCRD } from '../../resources/apiextensions/customresourcedefinitions/validation';
 import { compileValidator, runValidator } from './ajv';
+import { costError } from './cost';
 import { validateLists } from './lists';
 import { defaultValue, pruneValue } from './prune';
 import { buildRuleTree, celValue, evaluateRules, isTransitionRule, RULE_REASONS, type RuleRun } from './rules';
@@ -109,6 +110,7 @@ function checkRules(s: Schema, path: string, info: NodeInfo, errors: FieldError[
     const rule = r.rule;
     const err = celError(rule, 'bool');
     if (err) errors.push(fieldInvalid(`${p}.rule`, rule, `compilation failed: ${err}`));
+    else if (costError(rule, s)) errors.push({ type: 'FieldValueForbidden', field: `${p}.rule`, message: `Forbidden: ${costError(rule, s)}` });
     else if (isTransitionRule(rule) && !info.correlatable) errors.push(fieldInvalid(`${p}.rule`, rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${path}`));
     if (r.messageExpression !== undefined) {
       const me = String(r.messageExpression);
