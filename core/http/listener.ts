@@ -5,6 +5,7 @@ import express from 'express';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { failure } from '../api/status';
 import { serializeBody } from '../pipeline/body';
@@ -73,6 +74,8 @@ export async function listen(server: Server, opts: ListenOptions): Promise<HttpL
     ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false }, app)
     : http.createServer(app);
   nodeServer.keepAliveTimeout = 65_000;
+  // Connection: Upgrade requests leave the HTTP parser: the pipeline runs with ctx.upgrade set
+  nodeServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void serveUpgrade(server, live, req, socket, head));
   await new Promise<void>((resolve, reject) => {
     nodeServer.once('error', reject);
     nodeServer.listen(opts.port, opts.host, () => {
@@ -161,7 +164,6 @@ function readBody(req: http.IncomingMessage, limit: number, done: (err: { status
 }
 
 async function serve(server: Server, live: Set<AbortController>, req: express.Request, res: express.Response, body: Buffer): Promise<void> {
-  const url = new URL(req.url, 'http://localhost');
   const abort = new AbortController();
   if (server.shutdownSignal.aborted) abort.abort(server.shutdownSignal.reason);
   else live.add(abort);
@@ -170,8 +172,41 @@ async function serve(server: Server, live: Set<AbortController>, req: express.Re
     live.delete(abort);
     if (!res.writableFinished) abort.abort();
   });
-  const ctx: RequestContext = {
-    method: req.method.toUpperCase(),
+  const ctx = contextOf(req, body, abort);
+  await writeResponse(res, await run(server, ctx), ctx.signal);
+}
+
+/** An upgrade request: the pipeline, then either the handler owns the socket or the answer is written raw and the connection closed. */
+async function serveUpgrade(server: Server, live: Set<AbortController>, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const abort = new AbortController();
+  if (server.shutdownSignal.aborted) abort.abort(server.shutdownSignal.reason);
+  else live.add(abort);
+  socket.once('close', () => {
+    live.delete(abort);
+    abort.abort();
+  });
+  socket.on('error', () => socket.destroy());
+  const ctx = contextOf(req, EMPTY, abort);
+  ctx.upgrade = { socket, head };
+  const response = await run(server, ctx);
+  if (response.upgraded) return;
+  await writeRawResponse(socket, response);
+}
+
+async function run(server: Server, ctx: RequestContext): Promise<ApiResponse> {
+  try {
+    server.fillRequestInfo(ctx);
+    return await server.handle(ctx);
+  } catch (err) {
+    const status = failure('InternalError', `Internal error occurred: ${(err as Error).message}`);
+    return { status: status.code, body: status };
+  }
+}
+
+function contextOf(req: http.IncomingMessage, body: Buffer, abort: AbortController): RequestContext {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
     path: safeDecode(url.pathname),
     query: url.searchParams,
     headers: req.headers,
@@ -187,15 +222,56 @@ async function serve(server: Server, live: Set<AbortController>, req: express.Re
     warnings: [],
     longRunning: false,
   };
-  let response: ApiResponse;
-  try {
-    server.fillRequestInfo(ctx);
-    response = await server.handle(ctx);
-  } catch (err) {
-    const status = failure('InternalError', `Internal error occurred: ${(err as Error).message}`);
-    response = { status: status.code, body: status };
+}
+
+/** An answer to an upgrade request that did not switch protocols, on the bare socket; then the connection closes. */
+async function writeRawResponse(socket: Duplex, response: ApiResponse): Promise<void> {
+  if (socket.destroyed) return;
+  const lines = [`HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status] ?? ''}`];
+  const headers: Record<string, string | string[]> = { ...response.headers };
+  let body: Buffer | undefined;
+  if (response.body !== undefined && !response.stream) {
+    const s = serializeBody(response.body);
+    body = s.buffer;
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = s.contentType;
   }
-  await writeResponse(res, response, ctx.signal);
+  for (const k of Object.keys(headers)) if (['content-length', 'transfer-encoding', 'connection'].includes(k.toLowerCase())) delete headers[k];
+  headers.Connection = 'close';
+  if (response.stream) headers['Transfer-Encoding'] = 'chunked';
+  else headers['Content-Length'] = String(body?.length ?? 0);
+  for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+  socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  if (response.stream) {
+    let closed = false;
+    const callbacks: Array<() => void> = [];
+    const markClosed = () => {
+      if (!closed) {
+        closed = true;
+        callbacks.splice(0).forEach((cb) => cb());
+      }
+    };
+    socket.once('close', markClosed);
+    await response.stream({
+      write(chunk) {
+        if (closed) return false;
+        const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        if (b.length > 0) socket.write(Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]));
+        return true;
+      },
+      get closed() {
+        return closed;
+      },
+      onClose(cb) {
+        if (closed) cb();
+        else callbacks.push(cb);
+      },
+    });
+    if (!closed) socket.write('0\r\n\r\n');
+    markClosed();
+  } else if (body && body.length > 0) {
+    socket.write(body);
+  }
+  socket.end();
 }
 
 async function writeResponse(res: express.Response, response: ApiResponse, signal?: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 
 /** What the apiserver makes of a request's URL and method (Kubernetes' RequestInfo). */
@@ -58,6 +59,13 @@ export interface RequestContext {
   readonly warnings: string[];
   /** true for watches, logs -f and other long-running requests (not counted as in-flight for drain) */
   longRunning: boolean;
+  /**
+   * Set for `Connection: Upgrade` requests on the HTTP listener: the client's connection, detached
+   * from the HTTP parser. A handler that switches protocols writes the `101` itself, owns the socket
+   * from then on and answers `{ status: 101, upgraded: true }`; any other answer is written as a
+   * plain HTTP response and the connection is closed.
+   */
+  upgrade?: { socket: Duplex; head: Buffer };
 }
 
 /** Where a streaming response writes its chunks. */
@@ -77,6 +85,8 @@ export interface ApiResponse {
   body?: unknown;
   /** for chunked streaming responses (watch, logs -f): resolves when the stream is over */
   stream?: (sink: ResponseSink) => Promise<void>;
+  /** the handler switched protocols on `ctx.upgrade.socket` and owns it: nothing more is written */
+  upgraded?: boolean;
 }
 
 /** A handler found by the delegation chain. */
