@@ -3,6 +3,8 @@
  * API server on 127.0.0.1 reached through a Service and Endpoints the test creates.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { inProcessClient, type Client } from '../../../core/client';
 import { createCa } from '../../../core/http/pki';
 import type { KObject } from '../../../core/registry/types';
@@ -152,6 +154,41 @@ describe('Aggregator', function () {
     assert.equal(res.status, 200);
     assert.equal(res.json<{ kind: string }>().kind, 'Status');
     await eventually('the backend connection of the failed upgrade closed', () => ext.closedConnections > closed);
+  });
+
+  /** an upgrade request through the HTTP listener: 'upgrade' with the socket on a 101, else the plain response */
+  function upgradeRequest(path: string): Promise<{ status: number; socket?: Duplex; body?: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${cluster.listener.url}${path}`, { headers: { Connection: 'Upgrade', Upgrade: 'k8ts-echo' } });
+      req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('splices the connections on a real 101 Switching Protocols from the backend', async () => {
+    const { status, socket, body } = await upgradeRequest(`${EXT_BASE}/echo`);
+    assert.equal(status, 101, body);
+    try {
+      let echoed = '';
+      socket!.on('data', (c: Buffer) => (echoed += c.toString()));
+      socket!.write('ping');
+      await eventually('the echo', () => echoed === 'ping');
+      assert.equal(ext.received.find((r) => r.url.endsWith('/echo'))?.clientCN, 'front-proxy-client');
+    } finally {
+      socket!.destroy();
+    }
+  });
+
+  it('answers a 200 to an upgrade request over the listener as a plain response', async () => {
+    const res = await upgradeRequest(`${EXT_BASE}/nodemetrics`);
+    assert.equal(res.status, 200);
+    assert.equal(res.socket, undefined);
   });
 
   it('reports ServiceNotFound for an APIService whose Service does not exist', async () => {

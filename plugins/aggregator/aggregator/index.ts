@@ -148,10 +148,11 @@ export default definePlugin<AggregatorOptions>({
       state.pki = await loadOrCreateFrontProxyPki(server.dataDir);
       await index.start();
     });
-    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => {
-      state.controller.start();
+    // once kube-system exists (SystemNamespaces, same stage, applied earlier)
+    server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.COMPONENTS }, async () => {
       if (options.publishAuthenticationConfigMap && state.pki) await publishAuthentication(server, state.pki);
     });
+    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => state.controller.start());
     server.hooks.preShutdown.tapPromise(PLUGIN_NAME, async () => {
       state.controller.stop();
       index.stop();

@@ -7,9 +7,11 @@
  * credentials). Redirects are never followed: a 3xx becomes 502. Responses with a length are
  * buffered; any other (watch, chunked) streams chunk by chunk.
  *
- * Upgrade requests (Connection: Upgrade) go over a connection of their own, never pooled and
- * destroyed afterwards (CVE-2018-1002105): only a real `101 Switching Protocols` is an upgrade;
- * any other answer is passed through as a plain response and its connection is closed.
+ * Upgrade requests (Connection: Upgrade) go over a connection of their own, never pooled
+ * (CVE-2018-1002105): only a real `101 Switching Protocols` is an upgrade, and then the client's
+ * connection (`ctx.upgrade`, from the HTTP listener) and the backend's are spliced until either
+ * closes; any other answer is passed through as a plain response and the backend connection is
+ * destroyed, never used again.
  */
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
@@ -150,10 +152,30 @@ export function proxyRequest(ctx: RequestContext, target: ProxyTarget, pool: Age
       onBackendError?.(err);
       settle(statusResponse('ServiceUnavailable', `error trying to reach service: ${err.message}`));
     });
-    req.on('upgrade', (_res, socket) => {
-      // a real 101; k8ts' request pipeline has no hijackable client connection to splice it to
-      socket.destroy();
-      settle(statusResponse('InternalError', 'the backend switched protocols, and k8ts cannot proxy an upgraded connection yet', 502));
+    req.on('upgrade', (res, backend, backendHead) => {
+      // a real 101 Switching Protocols: splice the two connections
+      const client = ctx.upgrade;
+      if (!client || client.socket.destroyed) {
+        backend.destroy();
+        settle(statusResponse('InternalError', 'the backend switched protocols on a request that cannot be upgraded (not from the HTTP listener)', 502));
+        return;
+      }
+      ctx.signal.removeEventListener('abort', onAbort);
+      const lines = [`HTTP/1.1 101 ${res.statusMessage || 'Switching Protocols'}`];
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+      client.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (backendHead.length > 0) client.socket.write(backendHead);
+      if (client.head.length > 0) backend.write(client.head);
+      const close = () => {
+        backend.destroy();
+        client.socket.destroy();
+      };
+      backend.on('error', close).on('close', close);
+      client.socket.on('error', close).on('close', close);
+      ctx.signal.addEventListener('abort', close, { once: true });
+      backend.pipe(client.socket);
+      client.socket.pipe(backend);
+      settle({ status: 101, upgraded: true });
     });
     req.on('response', (res) => {
       const status = res.statusCode ?? 502;

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { createCa, issueCertificate, type KeyPairPem } from '../../../core/http/pki';
 import type { Client } from '../../../core/client';
@@ -68,10 +69,6 @@ export async function startExtensionServer(serviceDns: string, clientCa: string)
       res.end(JSON.stringify(body));
     };
     if (!cn) return json(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
-    if (req.headers.upgrade) {
-      // not a 101: the proxy must not treat the connection as upgraded
-      return json(200, { kind: 'Status', apiVersion: 'v1', status: 'Success', message: 'no upgrade here', code: 200 });
-    }
     if (url.pathname === EXT_BASE) return json(200, RESOURCE_LIST);
     if (url.pathname === `${EXT_BASE}/redirect`) {
       res.writeHead(302, { location: `https://127.0.0.1:${(server.address() as AddressInfo).port}${EXT_BASE}/redirected` });
@@ -88,6 +85,20 @@ export async function startExtensionServer(serviceDns: string, clientCa: string)
     const m = new RegExp(`^${EXT_BASE}/nodemetrics/([^/]+)$`).exec(url.pathname);
     if (m && (m[1] === 'node-a' || m[1] === 'node-b')) return json(200, item(m[1]));
     json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `${url.pathname} not found` });
+  });
+  // upgrade requests: `<base>/echo` switches protocols (101) and echoes what it reads; anything
+  // else answers a plain 200, which the proxy must not take for an upgrade
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const tls = socket as TLSSocket;
+    const cn = tls.authorized ? String(tls.getPeerCertificate().subject?.CN ?? '') : undefined;
+    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, clientCN: cn, rawHeaders: req.rawHeaders });
+    if (cn && new URL(req.url ?? '/', 'https://x').pathname === `${EXT_BASE}/echo`) {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${String(req.headers.upgrade)}\r\n\r\n`);
+      socket.pipe(socket);
+      return;
+    }
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Success', message: 'no upgrade here', code: 200 });
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   const sockets = new Set<import('node:net').Socket>();
   server.on('secureConnection', (s) => {

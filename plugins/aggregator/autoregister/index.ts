@@ -9,6 +9,7 @@
  */
 import { inProcessClient, isStatusReason, type Client } from '../../../core/client';
 import { definePlugin } from '../../../core/plugin/define';
+import { LifecycleStage } from '../../../hooks/stages';
 import { getApiHooks, getResourceRegistry } from '../../../core/registry/registry';
 import type { KObject } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
@@ -134,7 +135,8 @@ export default definePlugin({
     getApiHooks(server).resourcesChanged.tap(PLUGIN_NAME, () => {
       if (started) void auto.schedule('true');
     });
-    server.hooks.postStart.tapPromise(PLUGIN_NAME, async () => {
+    // at start, once the system namespaces exist, before the server reports started
+    server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.COMPONENTS }, async () => {
       started = true;
       await auto.schedule('onstart');
     });
