@@ -11,7 +11,7 @@
  *   read:    convertObjects(crd, objs, apiVersion) when the stored version differs from the asked one
  */
 import type { ValidateFunction } from 'ajv';
-import { newBudget } from '../../../core/api/cel';
+import { newBudget, type CelBudget } from '../../../core/api/cel';
 import type { Client } from '../../../core/client/types';
 import type { FieldError, KObject } from '../../../core/registry/types';
 import { compileValidator, runValidator } from './ajv';
@@ -66,8 +66,9 @@ export interface VersionSchema {
   applyDefaults(obj: KObject): void;
   /** every field error: OpenAPI v3 structural checks (ajv), x-kubernetes-int-or-string,
    *  list-type/map-keys uniqueness, and x-kubernetes-validations CEL rules (oldSelf when `old`
-   *  is given; messageExpression; reason; fieldPath) under a cost/time budget */
-  validate(obj: KObject, old?: KObject): FieldError[];
+   *  is given; messageExpression; reason; fieldPath) under a cost/time budget (`budget`: the
+   *  request's, shared with other evaluations; default a fresh CEL_BUDGET_MS one) */
+  validate(obj: KObject, old?: KObject, budget?: CelBudget): FieldError[];
   /** OpenAPI v3 schema of the kind in this version (for /openapi/v3 and `kubectl explain`) */
   openAPISchema(): Record<string, unknown>;
 }
@@ -121,7 +122,7 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
     applyDefaults(obj) {
       defaultValue(obj, root, true);
     },
-    validate(obj, old) {
+    validate(obj, old, budget) {
       let errors = runValidator(validator, obj);
       validateEmbedded(obj, root, '', errors);
       if (old) errors = ratchet(errors, obj, old, root);
@@ -132,7 +133,7 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
         errors.push({ type: 'FieldValueInvalid', field: '', message: 'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' });
         return errors;
       }
-      const run: RuleRun = { budget: newBudget(CEL_BUDGET_MS), errors, exhausted: false };
+      const run: RuleRun = { budget: budget ?? newBudget(CEL_BUDGET_MS), errors, exhausted: false };
       const self = celValue(rootForCel(obj), root);
       const oldSelf = old ? celValue(rootForCel(old), root) : undefined;
       evaluateRules(rules, self, oldSelf, old !== undefined, '', run);

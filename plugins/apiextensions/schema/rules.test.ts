@@ -133,6 +133,12 @@ describe('apiextensions/schema: x-kubernetes-validations (CEL)', () => {
     assert.equal(s.validate(widget({ 'max-size': 1, 'x.y': 2 })).length, 1);
   });
 
+  it('stops with one error when the request budget is spent', () => {
+    const errors = minMax.validate(widget({ min: 1, max: 2 }), undefined, { deadline: Date.now() - 1 });
+    assert.deepEqual(pairs(errors), [['spec', 'FieldValueInvalid']]);
+    assert.match(errors[0].message, /running out of cost budget/);
+  });
+
   it('skips rules when the object has type errors, saying so', () => {
     const errors = minMax.validate(widget({ min: 'one', max: 2 }));
     assert.deepEqual(pairs(errors), [
