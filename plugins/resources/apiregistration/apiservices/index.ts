@@ -1,8 +1,8 @@
 /**
  * APIService (apiregistration.k8s.io/v1 apiservices, cluster-scoped): which server answers a
  * group/version — `Local` (this apiserver) or a Service. Stored and validated here (name must be
- * `<version>.<group>`); the aggregator that proxies to the Service and sets the Available
- * condition comes later.
+ * `<version>.<group>`); the aggregator (plugins/aggregator) proxies to the Service and sets the
+ * Available condition.
  */
 import type { KObject } from '../../../../core/registry/types';
 import { age } from '../../shared/age';
