@@ -13,7 +13,10 @@ export interface ScriptLimits {
 }
 
 export interface ResolvedLimits {
+  /** CPU time of the worker thread (wall-clock time where the thread's CPU time cannot be read). */
   timeoutMs: number;
+  /** Wall-clock cap of one call, however little CPU it got (the pool sets it below its watchdog). */
+  wallLimitMs?: number;
   memoryLimitBytes: number;
   stackBytes: number;
   maxInputBytes: number;

@@ -169,7 +169,9 @@ export class ScriptPool {
       const id = this.nextId++;
       const timer = setTimeout(() => this.watchdog(slot), job.req.limits.timeoutMs + this.graceMs);
       slot.job = { ...job, id, timer };
-      slot.worker.postMessage({ id, ...job.req } satisfies WorkerRequest);
+      // the worker stops a script itself at half the grace, before the watchdog has to kill it
+      const limits = { ...job.req.limits, wallLimitMs: job.req.limits.timeoutMs + Math.floor(this.graceMs / 2) };
+      slot.worker.postMessage({ id, ...job.req, limits } satisfies WorkerRequest);
     }
   }
 

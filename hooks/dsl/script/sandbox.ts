@@ -13,6 +13,7 @@
  * native stack) are not caught here: the worker treats them as fatal and is replaced.
  */
 import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from 'quickjs-emscripten';
+import { threadCpuNs } from './cpu-clock';
 import { exhausted, type Engine } from './engine';
 import { fail, type ResolvedLimits, type ScriptResult } from './limits';
 
@@ -43,8 +44,31 @@ function readError(ctx: QuickJSContext, h: QuickJSHandle): VmError {
   return { name: get('name'), message: get('message') };
 }
 
-function classify(engine: Engine, ctx: QuickJSContext, h: QuickJSHandle, interrupted: boolean, stage: string, limits: ResolvedLimits): ScriptResult {
-  if (interrupted) return fail('Timeout', `script ${stage} exceeded its ${limits.timeoutMs} ms CPU deadline`);
+/**
+ * The interrupt handler: past `timeoutMs` of wall-clock time it reads the thread's CPU time, and
+ * stops the script once that reaches `timeoutMs` or wall-clock time reaches `wallLimitMs`.
+ */
+function deadline(limits: ResolvedLimits): { check: () => boolean; why?: string } {
+  const start = Date.now();
+  const cpu0 = threadCpuNs();
+  const wallLimit = Math.max(limits.timeoutMs, limits.wallLimitMs ?? limits.timeoutMs);
+  const d: { check: () => boolean; why?: string } = {
+    check: () => {
+      const wall = Date.now() - start;
+      if (wall <= limits.timeoutMs) return false;
+      if (cpu0 !== undefined && wall <= wallLimit) {
+        const cpu = threadCpuNs();
+        if (cpu !== undefined && (cpu - cpu0) / 1e6 < limits.timeoutMs) return false;
+      }
+      d.why = wall > wallLimit && cpu0 !== undefined ? `ran for ${wallLimit} ms of wall-clock time (the machine is overloaded)` : `exceeded its ${limits.timeoutMs} ms CPU deadline`;
+      return true;
+    },
+  };
+  return d;
+}
+
+function classify(engine: Engine, ctx: QuickJSContext, h: QuickJSHandle, interrupted: string | undefined, stage: string, limits: ResolvedLimits): ScriptResult {
+  if (interrupted) return fail('Timeout', `script ${stage} ${interrupted}`);
   let e: VmError;
   try {
     e = readError(ctx, h);
@@ -115,9 +139,8 @@ export function evaluate(
   const keep = (h: QuickJSHandle): QuickJSHandle => (vm.handles.push(h), h);
   rt.setMemoryLimit(limits.memoryLimitBytes);
   rt.setMaxStackSize(limits.stackBytes);
-  const deadline = Date.now() + limits.timeoutMs;
-  let interrupted = false;
-  rt.setInterruptHandler(() => (Date.now() > deadline ? (interrupted = true) : false));
+  const clock = deadline(limits);
+  rt.setInterruptHandler(clock.check);
   const json = keep(ctx.getProp(ctx.global, 'JSON'));
   const parse = keep(ctx.getProp(json, 'parse'));
   const stringify = keep(ctx.getProp(json, 'stringify'));
@@ -126,7 +149,7 @@ export function evaluate(
     keep(error);
     rt.removeInterruptHandler();
     rt.setMemoryLimit(limits.memoryLimitBytes + READ_HEADROOM_BYTES);
-    return classify(engine, ctx, error, interrupted, stage, limits);
+    return classify(engine, ctx, error, clock.why, stage, limits);
   };
 
   const top = ctx.evalCode(source, FILENAME, { type: 'global' });
