@@ -14,11 +14,11 @@ import type { KObject } from '../../../core/registry/types';
 import { DEFAULT_WATCH_SETTINGS } from '../../../core/registry/watch-serve';
 import type { Server } from '../../../core/server/server';
 import { HandlerStage, LifecycleStage } from '../../../hooks/stages';
-import { schemaFor } from '../schema';
-import type { RequestContext } from '../../../core/pipeline/types';
+import { schemaFor, type CustomResourceDefinition } from '../schema';
+import type { Handler, RequestContext } from '../../../core/pipeline/types';
 import { CLEANUP_FINALIZER, CrdController, type ServedCrd } from './controller';
 import { needsWebhook, WebhookConverter } from './conversion';
-import { SERVED_BY } from './definition';
+import { SERVED_BY, servedVersions } from './definition';
 import { applyCrd, builtinCrdsDir, readCrdManifests } from './manifests';
 
 export const PLUGIN_NAME = 'APIExtensionServer';
@@ -52,6 +52,16 @@ function tapStrategy(served: ServedCrd): void {
     const version = asked && resource.version(asked)?.served ? asked : storageVersion;
     errors.push(...schemaFor(crd, version).validate(obj, olds.get(obj)));
   });
+}
+
+/** The Warning of a request to a deprecated version, as kube-apiserver words it. */
+export function deprecationWarning(crd: CustomResourceDefinition, version: string): string | undefined {
+  const v = crd.spec.versions.find((x) => x.name === version);
+  if (!v?.deprecated) return undefined;
+  if (v.deprecationWarning) return v.deprecationWarning;
+  const { group, names } = crd.spec;
+  const better = servedVersions(crd).find((x) => !x.deprecated);
+  return `${group}/${version} ${names.kind} is deprecated${better ? `; use ${group}/${better.name} ${names.kind}` : ''}`;
 }
 
 async function applyManifests(server: Server, controller: CrdController, dirs: string[]): Promise<void> {
@@ -126,10 +136,13 @@ export default definePlugin<APIExtensionServerOptions>({
           };
         }
       }
-      if (served && resource && needsWebhook(served.crd, resource, info.apiVersion, info.subresource)) {
-        return (c) => converter.serve(served.crd, resource, c, resolveInner);
-      }
-      return handler;
+      const warning = served && deprecationWarning(served.crd, info.apiVersion);
+      const serve: Handler = served && resource && needsWebhook(served.crd, resource, info.apiVersion, info.subresource) ? (c) => converter.serve(served.crd, resource, c, resolveInner) : handler;
+      if (!warning) return serve;
+      return (c) => {
+        c.warnings.push(warning);
+        return serve(c);
+      };
     });
 
     server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.DEFAULT }, async () => {

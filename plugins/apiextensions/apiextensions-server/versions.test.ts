@@ -13,7 +13,7 @@ const BASE = '/apis/stable.example.com/v1/namespaces/default/crontabs';
 function twoVersions(): CustomResourceDefinition {
   const crd = simple('multi.example.com', 'Multi');
   const v1 = crd.spec.versions[0];
-  crd.spec.versions = [{ ...v1, name: 'v2beta1', storage: false }, v1, { ...v1, name: 'v1alpha1', served: false, storage: false }];
+  crd.spec.versions = [{ ...v1, name: 'v2beta1', storage: false, deprecated: true }, v1, { ...v1, name: 'v1alpha1', served: false, storage: false }];
   return crd;
 }
 
@@ -90,6 +90,14 @@ describe('apiextensions/APIExtensionServer: schemas and versions', function () {
     assert.equal(asV1.apiVersion, 'multi.example.com/v1');
     assert.equal((asV1.spec as { size: number }).size, 3);
     await assert.rejects(client.get(gvr('multi.example.com/v1alpha1', 'multis'), { namespace: 'default', name: 'm' }), (e: { reason?: string }) => e.reason === 'NotFound');
+  });
+
+  it('warns on requests to a deprecated version', async () => {
+    const res = await call('GET', '/apis/multi.example.com/v2beta1/namespaces/default/multis');
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers.warning), /multi\.example\.com\/v2beta1 Multi is deprecated; use multi\.example\.com\/v1 Multi/);
+    const v1 = await call('GET', '/apis/multi.example.com/v1/namespaces/default/multis');
+    assert.equal(v1.headers.warning, undefined);
   });
 
   it('prefers the highest-priority served version in discovery', async () => {
