@@ -48,6 +48,8 @@ export interface SchedulerStats {
   unschedulable: number;
   bindErrors: number;
   preemptions: number;
+  /** time spent in scheduling cycles (filter, score, assume), ms */
+  cycleMs: number;
 }
 
 interface Term {
@@ -63,7 +65,7 @@ export class Scheduler {
   cache = new SchedulerCache();
   queue: SchedulingQueue;
   readonly frameworks = new Map<string, Framework>();
-  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, bindErrors: 0, preemptions: 0 };
+  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, bindErrors: 0, preemptions: 0, cycleMs: 0 };
   /** pods nominated to a node by preemption: node -> pods */
   readonly nominated = new Map<string, Map<string, PodInfo>>();
   private elector?: LeaderElector;
@@ -238,12 +240,14 @@ export class Scheduler {
     while (!signal.aborted) {
       const q = await this.queue.pop();
       if (!q || signal.aborted) return;
+      const t0 = performance.now();
       try {
         await this.scheduleOne(q);
       } catch (err) {
         this.logger.error({ err, pod: q.key }, 'scheduling attempt failed');
         this.queue.addUnschedulable(q, this.queue.schedulingCycle, true);
       }
+      this.stats.cycleMs += performance.now() - t0;
       while (this.bindsInFlight >= max && !signal.aborted) await new Promise<void>((r) => (this.bindSlot = r));
       // let informer events and binding responses in
       if (++n % 16 === 0) await new Promise((r) => setImmediate(r));

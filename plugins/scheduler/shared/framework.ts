@@ -129,11 +129,21 @@ export class Framework {
     const feasible: NodeInfo[] = [];
     let evaluated = 0;
     const start = total ? this.nextStartNodeIndex % total : 0;
+    // the filters this attempt runs (pre-filter Skips dropped once, not per node)
+    const taps = this.taps('filter').filter((t) => !state.skipFilter.has(t.name));
+    const nTaps = taps.length;
     for (let i = 0; i < total && feasible.length < want; i++) {
       const ni = candidates[(start + i) % total];
       evaluated++;
-      const s = this.runFilter(pod, ni, state);
-      if (s) statuses.set(ni.name, s);
+      let failed: PluginStatus | undefined;
+      for (let j = 0; j < nTaps; j++) {
+        const s: PluginStatus | undefined = taps[j].fn(pod, ni, state);
+        if (s && s.code !== 'Success' && s.code !== 'Skip') {
+          failed = s.plugin ? s : { ...s, plugin: taps[j].name };
+          break;
+        }
+      }
+      if (failed) statuses.set(ni.name, failed);
       else feasible.push(ni);
     }
     this.nextStartNodeIndex = total ? (start + evaluated) % total : 0;
