@@ -96,7 +96,7 @@ async function testCommand(args: string[]): Promise<void> {
       out.push(result.allowed ? (result.patch.length ? 'RESULT: allow (mutated)' : 'RESULT: allow') : `RESULT: deny: ${result.deny!.message}`);
       process.stdout.write(`${out.join('\n')}\n`);
     }
-    if (!result.allowed) process.exitCode = 1;
+    if (!result.allowed || rejected.length) process.exitCode = 1;
   } finally {
     await closeScriptPool();
   }

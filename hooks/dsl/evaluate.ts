@@ -60,6 +60,8 @@ export interface HookVerdict {
 
 class HookError extends Error {}
 
+const oneLine = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}...` : s).replace(/\s+/g, ' ').trim();
+
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
@@ -68,7 +70,7 @@ function cel(expression: string, vars: Json, budget: CelBudget, what: string): u
   try {
     return fromCel(evaluate(expression, vars, budget));
   } catch (err) {
-    throw new HookError(`${what} '${expression}' resulted in error: ${message(err)}`);
+    throw new HookError(`${what} '${oneLine(expression)}' resulted in error: ${message(err)}`);
   }
 }
 
@@ -76,7 +78,7 @@ function condition(expression: string, vars: Json, budget: CelBudget, what: stri
   try {
     return evaluateCondition(expression, vars, budget);
   } catch (err) {
-    throw new HookError(`${what} '${expression}' resulted in error: ${message(err)}`);
+    throw new HookError(`${what} '${oneLine(expression)}' resulted in error: ${message(err)}`);
   }
 }
 

@@ -76,7 +76,7 @@ export function denialError(attrs: AdmissionAttributes, deny: NonNullable<Outcom
   const name = attrs.name || (attrs.object ?? attrs.oldObject)?.metadata?.generateName || '';
   const reason = (deny.reason in STATUS_CODES ? deny.reason : 'Forbidden') as StatusReason;
   const verb = reason === 'Invalid' ? 'invalid' : reason === 'InternalError' ? 'not admitted' : 'forbidden';
-  return statusError(reason, `${qualified} "${name}" is ${verb}: ${deny.message}`, { name, group, kind: resource, causes: [{ reason: 'HookDenied', message: deny.hook }] });
+  return statusError(reason, `${qualified} "${name}" is ${verb}: ${deny.message}`, { name, group, kind: resource, causes: [{ reason: 'HookDenied', field: '', message: deny.message }] });
 }
 
 function applyAdmission(attrs: AdmissionAttributes, outcome: Outcome): void {

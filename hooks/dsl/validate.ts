@@ -12,6 +12,7 @@ import { hookShape } from './shapes';
 import { hookPointOf, HOOKS_API_VERSION, HOOKS_KIND, type Json } from './types';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const QNAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const POINT = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 export const MAX_EXPRESSIONS = 64;
 export const MAX_SCRIPT_BYTES = MAX_SOURCE_BYTES;
@@ -42,10 +43,10 @@ function list(errors: FieldError[], field: string, v: unknown): Json[] {
   });
 }
 
-function named(errors: FieldError[], field: string, v: unknown): void {
+function named(errors: FieldError[], field: string, v: unknown, identifier: boolean): void {
   const seen = new Set<string>();
   list(errors, field, v).forEach((x, i) => {
-    if (typeof x.name !== 'string' || !IDENT.test(x.name)) errors.push(x.name ? fieldInvalid(`${field}[${i}].name`, x.name, 'must be a CEL identifier') : fieldRequired(`${field}[${i}].name`));
+    if (typeof x.name !== 'string' || !(identifier ? IDENT : QNAME).test(x.name)) errors.push(x.name ? fieldInvalid(`${field}[${i}].name`, x.name, identifier ? 'must be a CEL identifier' : 'must be a qualified name') : fieldRequired(`${field}[${i}].name`));
     else if (seen.has(x.name)) errors.push({ type: 'FieldValueDuplicate', field: `${field}[${i}].name`, message: `Duplicate value: "${x.name}"` });
     else seen.add(x.name);
     expr(errors, `${field}[${i}].expression`, x.expression);
@@ -94,8 +95,8 @@ export function validateHook(obj: unknown, knownPoints?: ReadonlySet<string>): F
       selector(errors, 'spec.match.objectSelector', spec.match.objectSelector);
     }
   }
-  named(errors, 'spec.matchConditions', spec.matchConditions);
-  named(errors, 'spec.variables', spec.variables);
+  named(errors, 'spec.matchConditions', spec.matchConditions, false);
+  named(errors, 'spec.variables', spec.variables, true);
   if (spec.paramKind !== undefined && (!isRec(spec.paramKind) || typeof spec.paramKind.kind !== 'string' || typeof spec.paramKind.apiVersion !== 'string')) errors.push(fieldInvalid('spec.paramKind', spec.paramKind, 'needs apiVersion and kind'));
   if (spec.paramRef !== undefined) {
     const ref = spec.paramRef;
