@@ -9,6 +9,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { fieldDuplicate, fieldNotSupported, fieldRequired, fieldTooLong } from '../../../core/api/field-errors';
 import type { FieldError } from '../../../core/registry/types';
+import { re2Engine } from './regex';
 import { asSchema, isEmbedded, isIntOrString, isObj, jsonTypeOf, propertiesOf, type Schema } from './types';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -71,7 +72,7 @@ export const KNOWN_FORMATS: ReadonlySet<string> = new Set(Object.keys(FORMATS));
 let shared: Ajv | undefined;
 function ajv(): Ajv {
   if (!shared) {
-    shared = new Ajv({ allErrors: true, strict: false, validateSchema: false, addUsedSchema: false, unicodeRegExp: false });
+    shared = new Ajv({ allErrors: true, strict: false, validateSchema: false, addUsedSchema: false, code: { regExp: re2Engine } });
     for (const [name, f] of Object.entries(FORMATS)) shared.addFormat(name, f as { type: 'string'; validate: (s: string) => boolean });
   }
   return shared;

@@ -176,6 +176,22 @@ describe('apiextensions/schema: validation', () => {
     );
   });
 
+  it('reads RE2 patterns: (?i) flags, POSIX classes, \\A and \\z anchors', () => {
+    const v = schemaFor(crdWith(specSchema({ a: { type: 'string', pattern: '(?i)^abc$' }, b: { type: 'string', pattern: '\\A[[:digit:]]+\\z' } })), 'v1');
+    assert.deepEqual(v.validate(widget({ a: 'ABC', b: '123' })), []);
+    assert.deepEqual(on(v.validate(widget({ a: 'abd', b: '12x' })), 'spec.a'), ['FieldValueInvalid']);
+    assert.deepEqual(on(v.validate(widget({ b: '12x' })), 'spec.b'), ['FieldValueInvalid']);
+  });
+
+  it('checks the formats Kubernetes knows', () => {
+    const formats = ['uuid', 'ipv4', 'ipv6', 'cidr', 'mac', 'date', 'byte', 'hostname', 'duration', 'int32'];
+    const v = schemaFor(crdWith(specSchema(Object.fromEntries(formats.map((f) => [f, { type: f === 'int32' ? 'integer' : 'string', format: f }])))), 'v1');
+    const good = { uuid: '123e4567-e89b-12d3-a456-426614174000', ipv4: '10.0.0.1', ipv6: 'fd00::1', cidr: '10.0.0.0/8', mac: '00:1a:2b:3c:4d:5e', date: '2024-02-29', byte: 'aGVsbG8=', hostname: 'a.example.com', duration: '1h30m', int32: 7 };
+    const bad = { uuid: 'x', ipv4: '10.0.0.256', ipv6: 'fd00:::1', cidr: '10.0.0.0/33', mac: '00:1a', date: '2024-13-01', byte: 'a', hostname: '-a', duration: '5 minutes', int32: 2 ** 31 };
+    assert.deepEqual(v.validate(widget(good)), []);
+    assert.deepEqual(v.validate(widget(bad)).map((e) => e.field).sort(), formats.map((f) => `spec.${f}`).sort());
+  });
+
   it('validates nullable fields: null allowed only when nullable', () => {
     const v = schemaFor(crdWith(specSchema({ a: { type: 'string', nullable: true, enum: ['x'] }, b: { type: 'string' } })), 'v1');
     assert.deepEqual(v.validate(widget({ a: null })), []);

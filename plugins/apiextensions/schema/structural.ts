@@ -17,6 +17,7 @@
  */
 import type { FieldError } from '../../../core/registry/types';
 import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired } from '../../../core/api/field-errors';
+import { re2 } from './regex';
 import { asSchema, isEmbedded, isIntOrString, isObj, preservesUnknown, propertiesOf, type Schema } from './types';
 
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
@@ -61,7 +62,7 @@ function checkKeywords(s: Schema, path: string, w: Walk): void {
   if (Array.isArray(s.items)) w.errors.push(fieldForbidden(child(path, 'items'), 'items must be a schema object and not an array'));
   if (typeof s.pattern === 'string') {
     try {
-      new RegExp(s.pattern);
+      re2(s.pattern);
     } catch (err) {
       w.errors.push(fieldInvalid(child(path, 'pattern'), s.pattern, `must be a valid regular expression, but isn't: ${(err as Error).message}`));
     }
