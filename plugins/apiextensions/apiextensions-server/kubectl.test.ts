@@ -61,6 +61,12 @@ describe('apiextensions/APIExtensionServer: kubectl against k8ts up', function (
     assert.match(r.stdout, /^wide\s+.*my-awesome-cron-image/m);
   });
 
+  it('kubectl get --field-selector works on a selectableField', async () => {
+    await ok(['apply', '-f', '-'], sample('picked', { image: 'picked-image' }));
+    const r = await ok(['get', 'crontabs', '--field-selector', 'spec.image=picked-image', '-o', 'name']);
+    assert.equal(r.stdout.trim(), 'crontab.stable.example.com/picked');
+  });
+
   it('kubectl get all includes the custom resource (category all)', async () => {
     await ok(['apply', '-f', '-'], sample('in-all'));
     const r = await ok(['get', 'all']);
