@@ -10,8 +10,9 @@
  * is emptied so the in-process user (system:masters) is subject to the hooks. A sanity pass checks
  * that the hooks act (a violating object is refused, the script's label is there) before measuring.
  * An extra row measures the script pool alone (runScript round trip, same script and a ConfigMap
- * admission input). Prints p50/p99 per row, the added latency against `none`, the targets and the
- * load average at start and end.
+ * admission input). Prints p50/p99 per row, the added latency against `none`, the CPU time per
+ * request (whole process, and the main thread alone, from /proc/thread-self/schedstat) with what
+ * the hooks add, the targets and the load average at start and end.
  *
  *   npm run build && npm run bench:hooks [-- --requests 2000]
  */
@@ -25,6 +26,7 @@ import { buildServer } from '../core/server/bootstrap';
 import type { Server } from '../core/server/server';
 import { hooksOf } from '../hooks/dsl';
 import { closeScriptPool, runScript } from '../hooks/dsl/script';
+import { threadCpuNs } from '../hooks/dsl/script/cpu-clock';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -100,6 +102,9 @@ interface Row {
   name: string;
   srv?: Server;
   samples: number[];
+  /** CPU ms over the measured requests: the whole process (all threads), and the main thread */
+  cpu: number;
+  mainCpu: number;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -149,9 +154,9 @@ async function main(): Promise<number> {
   };
   try {
     const rows: Row[] = [
-      { name: 'none (no hooks)', srv: await start('none', {}), samples: [] },
-      { name: '10 CEL hooks', srv: await start('cel', Object.fromEntries(CEL_RULES.map((r) => [`${r[0]}.yaml`, celHook(r)]))), samples: [] },
-      { name: '1 script hook', srv: await start('script', { 'script.yaml': SCRIPT_HOOK }), samples: [] },
+      { name: 'none (no hooks)', srv: await start('none', {}), samples: [], cpu: 0, mainCpu: 0 },
+      { name: '10 CEL hooks', srv: await start('cel', Object.fromEntries(CEL_RULES.map((r) => [`${r[0]}.yaml`, celHook(r)]))), samples: [], cpu: 0, mainCpu: 0 },
+      { name: '1 script hook', srv: await start('script', { 'script.yaml': SCRIPT_HOOK }), samples: [], cpu: 0, mainCpu: 0 },
     ];
     // sanity: the hooks act
     const bad = await create(rows[1].srv!, { ...configMap('bad-name'), metadata: { name: 'bad-name', namespace: NS, labels: { app: 'x' } } });
@@ -164,15 +169,23 @@ async function main(): Promise<number> {
     for (let i = 0; i < WARMUP + REQUESTS; i++) {
       for (const row of rows) {
         const name = `cm-${seq++}`;
+        const cpu0 = process.cpuUsage();
+        const main0 = threadCpuNs() ?? 0;
         const t = process.hrtime.bigint();
         const r = await create(row.srv!, configMap(name));
         const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        const cpu = process.cpuUsage(cpu0);
+        const main = ((threadCpuNs() ?? 0) - main0) / 1e6;
         if (r.status !== 201) throw new Error(`${row.name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-        if (i >= WARMUP) row.samples.push(ms);
+        if (i >= WARMUP) {
+          row.samples.push(ms);
+          row.cpu += (cpu.user + cpu.system) / 1000;
+          row.mainCpu += main;
+        }
       }
     }
     // the pool alone: the same script on an admission-shaped input
-    const pool: Row = { name: 'script pool alone (runScript round trip)', samples: [] };
+    const pool: Row = { name: 'script pool alone (runScript round trip)', samples: [], cpu: 0, mainCpu: 0 };
     const input = { object: configMap('cm-pool'), oldObject: null, request: { operation: 'CREATE', namespace: NS, name: 'cm-pool' }, params: null, variables: {} };
     for (let i = 0; i < WARMUP + REQUESTS; i++) {
       const t = process.hrtime.bigint();
@@ -187,16 +200,21 @@ async function main(): Promise<number> {
     const b99 = pct(base, 99);
     const fmt = (n: number) => n.toFixed(3).padStart(8);
     console.log('');
-    console.log(`${'row'.padEnd(42)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'+p50 ms'.padStart(8)} ${'+p99 ms'.padStart(8)}`);
+    console.log(`${'row'.padEnd(42)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'+p50 ms'.padStart(8)} ${'+p99 ms'.padStart(8)} ${'cpu/req'.padStart(8)} ${'+cpu'.padStart(8)} ${'main/req'.padStart(8)} ${'+main'.padStart(8)}`);
     const results: Record<string, { p50: number; added50: number }> = {};
+    const perReq = (row: Row) => ({ cpu: row.cpu / row.samples.length, main: row.mainCpu / row.samples.length });
+    const b = perReq(rows[0]);
     for (const row of [...rows, pool]) {
       const s = [...row.samples].sort((a, b) => a - b);
       const p50 = pct(s, 50);
       const p99 = pct(s, 99);
-      const added = row === pool ? '' : `${fmt(p50 - b50)} ${fmt(p99 - b99)}`;
+      const c = perReq(row);
+      const added = row === pool ? '' : `${fmt(p50 - b50)} ${fmt(p99 - b99)} ${fmt(c.cpu)} ${fmt(c.cpu - b.cpu)} ${fmt(c.main)} ${fmt(c.main - b.main)}`;
       results[row.name] = { p50, added50: p50 - b50 };
       console.log(`${row.name.padEnd(42)} ${fmt(p50)} ${fmt(p99)} ${added}`);
     }
+    console.log('(cpu/req: CPU ms per request of the whole process, all threads; main/req: of the main thread alone;');
+    console.log(' on an overloaded machine wall-clock latency is several times the CPU time, the CPU columns show the work added)');
     const cel = results['10 CEL hooks'].added50;
     const script = results['1 script hook'].added50;
     console.log('');
