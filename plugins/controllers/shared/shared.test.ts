@@ -7,6 +7,7 @@ import { compareForDeletion, podsToDelete } from './pod-deletion-ranking';
 import { isPodAvailable, isPodActive, isPodReady } from './pod-status';
 import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString } from './pod-template-hash';
 import { slowStartBatch } from './slow-start';
+import { fnv32, goJson, revisionData, revisionHash } from './sts-revisions';
 import { getCondition, newCondition, removeCondition, setCondition } from './conditions';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -142,6 +143,28 @@ describe('controllers/shared: pure helpers', () => {
       const text = Buffer.from(canonicalJson(t, true), 'utf8');
       const expected = fnv32a(Buffer.concat([text, Buffer.from([0x02, 0x01, 0, 0, 0, 0, 0, 0])]));
       assert.equal(computePodTemplateHash(t, 0x0102), safeEncodeString(String(expected)));
+    });
+  });
+
+  describe('controller revision hash', () => {
+    it('FNV-1 32 matches the reference test vectors', () => {
+      assert.deepEqual([fnv32(Buffer.from('')), fnv32(Buffer.from('a')), fnv32(Buffer.from('foobar'))], [0x811c9dc5, 0x050c5d7e, 0x31f0b262]);
+    });
+
+    it('writes JSON as Go does: keys sorted by bytes, <>& and control characters as \\u00XX', () => {
+      assert.equal(goJson({ b: 1, a: '<x>&\b\f', A: [null, true, 1.5] }), '{"A":[null,true,1.5],"a":"\\u003cx\\u003e\\u0026\\u0008\\u000c","b":1}');
+    });
+
+    it('a revision replaces the template when applied as a strategic merge patch ($patch: replace)', () => {
+      const sts: KObject = { metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+      assert.deepEqual(revisionData(sts), { spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] }, $patch: 'replace' } } });
+    });
+
+    it('is FNV-1 of the data JSON followed by the collision count in decimal (HashControllerRevision)', () => {
+      const data = { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'web' } } } } };
+      const raw = '{"spec":{"template":{"$patch":"replace","metadata":{"labels":{"app":"web"}}}}}';
+      assert.equal(revisionHash(data, 0), safeEncodeString(String(fnv32(Buffer.from(`${raw}0`)))));
+      assert.equal(revisionHash(data, 12), safeEncodeString(String(fnv32(Buffer.from(`${raw}12`)))));
     });
   });
 

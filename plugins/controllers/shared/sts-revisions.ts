@@ -1,15 +1,24 @@
 /**
  * ControllerRevisions for the StatefulSet and DaemonSet controllers (history.go in Kubernetes):
- * a revision holds the patch `{spec: {template}}` of the owner, is named `<owner>-<hash>` where
- * the hash is FNV-1a of the canonical JSON of that data (plus the collision count), carries the
- * owner's controller reference and the `controller-revision-hash` label, and has a `revision`
- * number that grows each time a template becomes current (rolling back re-uses the old revision
- * with a new number). Old revisions beyond revisionHistoryLimit that no pod uses are deleted.
+ * a revision holds the strategic merge patch `{spec: {template: {..., $patch: replace}}}` of the
+ * owner (Kubernetes' getPatch: `kubectl rollout undo` applies it, and the directive makes it
+ * replace the template rather than merge into it), is named `<owner>-<hash>`, carries the owner's
+ * controller reference and the `controller-revision-hash` label, and has a `revision` number that
+ * grows each time a template becomes current (rolling back re-uses the old revision with a new
+ * number). Old revisions beyond revisionHistoryLimit that no pod uses are deleted.
+ *
+ * The hash is HashControllerRevision's: FNV-1 (32 bit, not 1a) over the revision's data as JSON
+ * bytes, then the collision count as decimal digits, safe-encoded. Kubernetes' bytes are Go's
+ * json.Marshal of the patch (map keys sorted, `<>&` escaped as \u003c...); k8ts writes its JSON the
+ * same way, so equal data gives an equal hash; the data itself differs where Go's typed encoding
+ * adds zero values (`creationTimestamp: null`, `resources: {}`) that k8ts does not store.
+ * (Kubernetes names DaemonSet revisions by ComputeHash of the template instead; k8ts uses this
+ * hash for both.)
  */
 import type { KObject } from '../../../core/registry/types';
 import { CONTROLLER_UID_INDEX, type Client, type GVR, type SharedInformer } from '../../../core/client';
 import { newControllerRef } from './controller-ref';
-import { canonicalJson, fnv32a, safeEncodeString } from './pod-template-hash';
+import { canonicalJson, safeEncodeString } from './pod-template-hash';
 import { isAlreadyExists, isNotFound } from './pod-control';
 
 type Json = Record<string, any>;
@@ -17,18 +26,54 @@ type Json = Record<string, any>;
 export const CONTROLLERREVISIONS: GVR = Object.freeze({ group: 'apps', version: 'v1', resource: 'controllerrevisions' });
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 
-/** The `{spec: {template}}` a revision stores for a StatefulSet or DaemonSet. */
+/** The `{spec: {template: {..., $patch: replace}}}` a revision stores for a StatefulSet or DaemonSet. */
 export function revisionData(owner: KObject): Json {
-  return { spec: { template: structuredClone((owner.spec as Json | undefined)?.template ?? {}) } };
+  return { spec: { template: { ...structuredClone((owner.spec as Json | undefined)?.template ?? {}), $patch: 'replace' } } };
 }
 
-export function revisionHash(data: unknown, collisionCount?: number): string {
-  let h = fnv32a(Buffer.from(canonicalJson(data), 'utf8'));
-  if (collisionCount) {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(collisionCount >>> 0);
-    h = fnv32a(b, h);
+/**
+ * The template a revision's data holds, for comparing revisions: the `$patch` directive left out,
+ * so revisions written before it was added still match their template (no rollout on upgrade).
+ */
+function templateJson(data: unknown): string {
+  const { $patch: _directive, ...template } = ((data as Json | undefined)?.spec?.template ?? {}) as Json;
+  return canonicalJson(template);
+}
+
+/** FNV-1 32 (Go's fnv.New32: multiply, then xor). */
+export function fnv32(bytes: Uint8Array, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < bytes.length; i++) {
+    h = Math.imul(h, 0x01000193) >>> 0;
+    h = (h ^ bytes[i]) >>> 0;
   }
+  return h;
+}
+
+const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** A string as Go's encoding/json writes it (HTML characters and U+2028/2029 escaped, \b \f as \u00XX). */
+function goString(s: string): string {
+  return JSON.stringify(s)
+    .replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c])
+    .replace(/\\([\\bf])/g, (m, c: string) => (c === 'b' ? '\\u0008' : c === 'f' ? '\\u000c' : m));
+}
+
+/** JSON as Go's json.Marshal of a map[string]interface{} writes it: keys sorted, Go's string escaping. */
+export function goJson(v: unknown): string {
+  if (typeof v === 'string') return goString(v);
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  return `{${keys.map((k) => `${goString(k)}:${goJson(o[k])}`).join(',')}}`;
+}
+
+/** HashControllerRevision(revision, &collisionCount): FNV-1 32 of the data's JSON, then the count in decimal. */
+export function revisionHash(data: unknown, collisionCount = 0): string {
+  const h = fnv32(Buffer.from(goJson(data) + String(collisionCount), 'utf8'));
   return safeEncodeString(String(h));
 }
 
@@ -57,9 +102,9 @@ export async function ensureRevision(
   collisionCount: number,
 ): Promise<{ revision: KObject; collisionCount: number }> {
   const data = revisionData(owner);
-  const dataJson = canonicalJson(data);
+  const dataJson = templateJson(data);
   const max = existing.reduce((m, r) => Math.max(m, revNumber(r)), 0);
-  const equal = existing.filter((r) => canonicalJson((r as Json).data ?? {}) === dataJson);
+  const equal = existing.filter((r) => templateJson((r as Json).data) === dataJson);
   if (equal.length) {
     const r = equal[equal.length - 1];
     if (revNumber(r) === max) return { revision: r, collisionCount };
@@ -86,7 +131,7 @@ export async function ensureRevision(
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       const found = await client.get(CONTROLLERREVISIONS, { namespace: ns, name: body.metadata.name ?? '' });
-      if (canonicalJson((found as Json).data ?? {}) === dataJson && found.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid)) {
+      if (templateJson((found as Json).data) === dataJson && found.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid)) {
         if (revNumber(found) >= max) return { revision: found, collisionCount: cc };
         return { revision: await client.update(CONTROLLERREVISIONS, { ...found, revision: max + 1 } as KObject), collisionCount: cc };
       }

@@ -139,6 +139,24 @@ describe('e2e: kubectl against StatefulSets and DaemonSets (in-process k8ts, con
     assert.match(h.stdout, /^2\s/m, show(h));
   });
 
+  // a revision is a strategic merge patch that replaces the template ("$patch": "replace", as
+  // Kubernetes' getPatch): without it undo would merge and keep what the later revision added
+  it('set env adds FOO; rollout undo sts/web goes back to the previous template, without FOO', async () => {
+    await ok(['set', 'env', 'sts/web', 'FOO=bar']);
+    await ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
+    const withEnv = await client.get(STATEFULSETS, { namespace: 'default', name: 'web' });
+    assert.deepEqual((withEnv.spec as any).template.spec.containers[0].env, [{ name: 'FOO', value: 'bar' }]);
+    // kubectl applies the stored patch to show a revision's template
+    const h = await ok(['rollout', 'history', 'sts/web', '--revision=3']);
+    assert.match(h.stdout, /FOO:\s+bar/, show(h));
+    const u = await ok(['rollout', 'undo', 'sts/web']);
+    assert.match(u.stdout, /statefulset\.apps\/web rolled back/, show(u));
+    await ok(['rollout', 'status', 'sts/web', '--timeout=60s']);
+    const back = await client.get(STATEFULSETS, { namespace: 'default', name: 'web' });
+    const c = (back.spec as any).template.spec.containers[0];
+    assert.deepEqual([c.image, c.env], ['nginx:1.28', undefined]);
+  });
+
   it('apply a DaemonSet over two nodes; rollout status returns 0', async () => {
     for (const n of ['node-a', 'node-b']) await client.create(NODES, { apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
     await ok(['apply', '-f', 'ds.yaml']);
