@@ -84,6 +84,12 @@ describe('apiextensions/schema: validating CRDs', () => {
     assert.equal(typeAt(errors, `${SPEC}.properties[l].uniqueItems`), 'FieldValueForbidden');
   });
 
+  it('refuses patterns RE2 does not support (lookahead, backreference)', () => {
+    const errors = check(crd(withSpec({ a: { type: 'string', pattern: '^(?!x)' }, b: { type: 'string', pattern: '(a)\\1' } })));
+    assert.equal(typeAt(errors, `${SPEC}.properties[a].pattern`), 'FieldValueInvalid');
+    assert.equal(typeAt(errors, `${SPEC}.properties[b].pattern`), 'FieldValueInvalid');
+  });
+
   it('refuses a type on an x-kubernetes-int-or-string node and an embedded resource that is not an object', () => {
     const errors = check(crd(withSpec({ p: { type: 'string', 'x-kubernetes-int-or-string': true }, e: { type: 'string', 'x-kubernetes-embedded-resource': true } })));
     assert.equal(typeAt(errors, `${SPEC}.properties[p].type`), 'FieldValueInvalid');

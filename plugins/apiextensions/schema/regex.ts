@@ -2,7 +2,8 @@
  * Kubernetes validates `pattern` with Go's RE2; JavaScript's RegExp reads most RE2 patterns the
  * same way. The common differences are translated: leading flag groups `(?i)`, `(?s)`, `(?m)`
  * become RegExp flags, POSIX classes inside brackets (`[[:alpha:]]`) become ranges, `\A` and `\z`
- * become `^` and `$`. Patterns that still do not compile are refused at CRD create.
+ * become `^` and `$`. Lookaround and backreferences are refused as RE2 refuses them. Patterns that
+ * do not compile are refused at CRD create.
  */
 
 const POSIX: Readonly<Record<string, string>> = Object.freeze({
@@ -35,6 +36,9 @@ export function re2(pattern: string): RegExp {
     flags = [...new Set(m[1])].join('');
     p = p.slice(m[0].length);
   }
+  // RE2 has no lookaround and no backreferences
+  if (/\(\?<?[=!]/.test(p)) throw new Error('invalid or unsupported Perl syntax: lookaround');
+  if (/(^|[^\\])\\[1-9]/.test(p)) throw new Error('invalid escape sequence: backreference');
   p = p.replace(/\[:([a-z]+):\]/g, (all, name: string) => POSIX[name] ?? all);
   p = p.replace(/(^|[^\\])\\A/g, '$1^').replace(/(^|[^\\])\\z/g, '$1$');
   const rx = new RegExp(p, flags);
