@@ -53,7 +53,8 @@ export interface ClientNodeCluster {
 
 /** Call inside a top-level describe: one `k8ts up` (namespace NS ensured) and client-node on it. */
 export function useClientNode(opts: UseClusterOptions = {}): ClientNodeCluster {
-  const c = useCluster({ ensureNamespaces: [NS], ...opts });
+  // no simulated node: the suites write pod statuses themselves, a kubelet running the pods would race them
+  const c = useCluster({ ensureNamespaces: [NS], config: 'nodes: []\n', ...opts });
   const cn = { c } as ClientNodeCluster;
   before(() => {
     cn.kc = new k8s.KubeConfig();
