@@ -104,7 +104,14 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
   const v = crd.spec.versions.find((x) => x.name === version);
   const given = v?.schema?.openAPIV3Schema;
   const root: Schema = isObj(given) ? (given as Schema) : PRESERVE_ALL;
-  const validator: ValidateFunction = compileValidator(root);
+  let validator: ValidateFunction | undefined;
+  let schemaError: string | undefined;
+  try {
+    validator = compileValidator(root);
+  } catch (err) {
+    // a stored CRD the current checks would refuse (e.g. a pattern that does not compile): every write says so
+    schemaError = (err as Error).message.split('\n')[0];
+  }
   let rules: RuleNode | undefined;
   let rulesError: string | undefined;
   try {
@@ -123,6 +130,7 @@ function compileVersion(crd: CustomResourceDefinition, version: string): Version
       defaultValue(obj, root, true);
     },
     validate(obj, old, budget) {
+      if (!validator) return [{ type: 'InternalError', field: '', message: `Internal error: the schema of version ${version} does not compile: ${schemaError}` }];
       let errors = runValidator(validator, obj);
       validateEmbedded(obj, root, '', errors);
       if (old) errors = ratchet(errors, obj, old, root);

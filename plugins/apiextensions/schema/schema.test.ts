@@ -214,6 +214,11 @@ describe('apiextensions/schema: validation', () => {
     ]);
   });
 
+  it('answers an InternalError field error, not a crash, for a stored schema that does not compile', () => {
+    const v = schemaFor(crdWith(specSchema({ a: { type: 'string', pattern: '([a-z' } })), 'v1');
+    assert.deepEqual(v.validate(widget({ a: 'x' })).map((e) => e.type), ['InternalError']);
+  });
+
   it('compiles once per CRD resourceVersion and version, and again after a change', () => {
     const crd = crdWith(specSchema({ a: { type: 'string' } }));
     const before = compiledCount();
