@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { ScriptPool, type ScriptCall } from './pool';
 import type { ScriptFailureReason, ScriptResult } from './limits';
-import { HANG_MARKER } from './fixtures/hanging-worker';
+import { CRASH_MARKER, HANG_MARKER } from './fixtures/hanging-worker';
+import { threadCpuNs } from './cpu-clock';
 
 const ADD_LABEL = `
 function hook(input) {
@@ -170,6 +171,26 @@ describe('hooks/dsl/script: the QuickJS script pool', function () {
       } finally {
         await hanging.close();
       }
+    });
+
+    it('a worker that dies mid-call is WorkerCrashed and replaced', async () => {
+      const crashing = new ScriptPool({ size: 1, workerFile: path.join(__dirname, 'fixtures', 'hanging-worker.js') });
+      try {
+        expectFailure(await crashing.run({ source: `${CRASH_MARKER}\nfunction hook() { return {}; }` }), 'WorkerCrashed');
+        assert.deepEqual(await crashing.run({ source: ECHO, input: { n: 3 } }), { ok: true, output: { n: 3 } });
+        assert.equal(crashing.stats().replaced, 1);
+      } finally {
+        await crashing.close();
+      }
+    });
+
+    it('the deadline clock reads the thread\'s CPU time on Linux', function () {
+      if (process.platform !== 'linux') this.skip();
+      const before = threadCpuNs();
+      assert.equal(typeof before, 'number');
+      const end = Date.now() + 30;
+      while (Date.now() < end) Math.sqrt(Math.random());
+      assert.ok(threadCpuNs()! > before!);
     });
 
     it('many calls at once are all answered, each with its own output', async () => {
