@@ -214,6 +214,14 @@ describe('Aggregator', function () {
     assert.ok(items.some((i) => i.metadata.name === 'apps'));
   });
 
+  it('drops the group of a deleted APIService from discovery', async () => {
+    await client.delete(APISERVICES, { name: 'v1.missing.example.dev' });
+    await eventually('the group gone from /apis', async () => {
+      const groups = (await get('/apis')).json<{ groups: Array<{ name: string }> }>().groups;
+      return !groups.some((g) => g.name === 'missing.example.dev');
+    });
+  });
+
   async function setTls(tls: { caBundle?: string; insecureSkipTLSVerify?: boolean }): Promise<void> {
     const obj = await client.get(APISERVICES, { name: `${EXT_VERSION}.${EXT_GROUP}` });
     const spec = { ...(obj.spec as Record<string, unknown>) };

@@ -50,7 +50,11 @@ export class AvailabilityController {
     private readonly onDiscoveryChanged: () => void,
   ) {
     this.client = inProcessClient(server);
-    index.onChange((name) => this.enqueue(name));
+    index.onChange((name) => {
+      // an APIService with a Service appeared, changed or went: the documents list it from the index
+      if (this.index.byNameOf(name)?.service || this.discovered.has(name)) this.onDiscoveryChanged();
+      this.enqueue(name);
+    });
   }
 
   start(): void {
@@ -85,7 +89,7 @@ export class AvailabilityController {
         priority: Math.max(...services.map((s) => s.groupPriorityMinimum)),
         versions: services.map((s) => {
           const d = this.discovered.get(s.name);
-          return { version: s.version, resources: d?.resources ?? [], freshness: s.available && d?.current ? ('Current' as const) : ('Stale' as const) };
+          return { version: s.version, resources: d?.resources ?? [], freshness: d?.current ? ('Current' as const) : ('Stale' as const) };
         }),
       };
     });
@@ -101,7 +105,7 @@ export class AvailabilityController {
         this.pending.delete(name);
         const svc = this.index.byNameOf(name);
         if (!svc) {
-          if (this.discovered.delete(name)) this.onDiscoveryChanged();
+          this.discovered.delete(name);
           continue;
         }
         try {
