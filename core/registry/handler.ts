@@ -21,12 +21,19 @@ import { DEFAULT_WATCH_SETTINGS, serveWatch, type WatchSettings } from './watch-
  * Find the registered resource a request addresses; undefined = not ours. `servedBy` picks the
  * resources of one handler (`definition.servedBy`; omitted = the built-in ones).
  */
-export function resolveResourceHandler(host: StoreHost, ctx: RequestContext, settings: WatchSettings = DEFAULT_WATCH_SETTINGS, servedBy?: string): Handler | undefined {
+export function resolveResourceHandler(
+  host: StoreHost,
+  ctx: RequestContext,
+  settings: WatchSettings = DEFAULT_WATCH_SETTINGS,
+  servedBy?: string,
+  /** the resource as one version presents it (a CRD's per-version printer columns and selectable fields); the store stays the resource's */
+  view?: (resource: RegisteredResource, version: string) => RegisteredResource,
+): Handler | undefined {
   const info = ctx.requestInfo;
   if (!info?.isResourceRequest || (info.apiPrefix !== 'api' && info.apiPrefix !== 'apis')) return undefined;
   const resource = getResourceRegistry(host).lookup(info.apiGroup, info.apiVersion, info.resource);
   if (!resource || resource.definition.servedBy !== servedBy) return undefined;
-  return (c) => serve(host, resource, c, settings);
+  return (c) => serve(host, resource, c, settings, view);
 }
 
 /** The 404 for resource URLs nothing served. */
@@ -39,9 +46,10 @@ export function unknownResourceHandler(ctx: RequestContext): Handler | undefined
   };
 }
 
-async function serve(host: StoreHost, resource: RegisteredResource, ctx: RequestContext, settings: WatchSettings): Promise<ApiResponse> {
+async function serve(host: StoreHost, resource: RegisteredResource, ctx: RequestContext, settings: WatchSettings, view?: (r: RegisteredResource, version: string) => RegisteredResource): Promise<ApiResponse> {
   try {
     const req = route(host, resource, ctx, settings);
+    if (view) req.resource = view(resource, req.version);
     return await dispatch(req);
   } catch (err) {
     let e = err;

@@ -13,7 +13,7 @@ import { getResourceRegistry, type RegisteredResource } from '../../../core/regi
 import type { KObject, ResourceNames } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
 import type { CustomResourceDefinition } from '../schema';
-import { definitionFor, servedVersions, versionSchemas } from './definition';
+import { definitionFor, servedVersions, versionSchemas, versionView } from './definition';
 
 export const CRD_GVR = gvr('apiextensions.k8s.io/v1', 'customresourcedefinitions');
 export const CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -33,6 +33,8 @@ export interface ServedCrd {
   /** uid + spec: re-register when it changes */
   fingerprint: string;
   schemaNames: string[];
+  /** per-version views of the resource (see versionView) */
+  views: Map<string, RegisteredResource>;
 }
 
 export interface CrdControllerOptions {
@@ -100,6 +102,19 @@ export class CrdController {
   /** The served CRD whose resource this is. */
   byResource(resource: RegisteredResource): ServedCrd | undefined {
     return this.byRegistered.get(resource);
+  }
+
+  /** The resource as `version` presents it (per-version printer columns and selectable fields), cached. */
+  viewOf(resource: RegisteredResource, version: string): RegisteredResource {
+    const served = this.byRegistered.get(resource);
+    if (!served || served.resource !== resource) return resource;
+    let view = served.views.get(version);
+    if (!view) {
+      view = versionView(resource, served.crd, version);
+      served.views.set(version, view);
+      if (view !== resource) this.byRegistered.set(view, served);
+    }
+    return view;
   }
 
   /** Is the CRD of a served resource being deleted (the informer's newest state)? */
@@ -212,7 +227,7 @@ export class CrdController {
       this.served.delete(name);
       throw err;
     }
-    const served: ServedCrd = { crd, resource, fingerprint, schemaNames };
+    const served: ServedCrd = { crd, resource, fingerprint, schemaNames, views: new Map() };
     this.served.set(name, served);
     this.byRegistered.set(resource, served);
     this.opts.onRegister(served);

@@ -5,6 +5,7 @@
  */
 import { age, NAME_COLUMN } from '../../../core/api/table';
 import type { Schema } from '../../../core/api/openapi/schemas';
+import type { RegisteredResource } from '../../../core/registry/registry';
 import type { KObject, ResourceDefinition, ResourceNames, TableColumn, TablePrinter, VersionDefinition } from '../../../core/registry/types';
 import { schemaFor, type CustomResourceDefinition } from '../schema';
 import { evalJsonPath } from './jsonpath';
@@ -157,4 +158,19 @@ export function definitionFor(crd: CustomResourceDefinition, names: ResourceName
     description: `custom resource ${names.plural}.${crd.spec.group} (CustomResourceDefinition ${crd.metadata.name ?? ''})`,
     servedBy: SERVED_BY,
   };
+}
+
+/**
+ * The resource as `version` presents it when its printer columns or selectable fields differ from
+ * the preferred version's (Kubernetes keeps them per version): a view sharing everything else.
+ */
+export function versionView(resource: RegisteredResource, crd: CustomResourceDefinition, version: string): RegisteredResource {
+  const served = servedVersions(crd);
+  const v = served.find((x) => x.name === version);
+  const preferred = served[0];
+  if (!v || !preferred || v === preferred) return resource;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  if (same(v.additionalPrinterColumns, preferred.additionalPrinterColumns) && same(v.selectableFields, preferred.selectableFields)) return resource;
+  const definition: ResourceDefinition = { ...resource.definition, printer: printerFor(v), fieldSelectors: fieldSelectorsFor(v) };
+  return Object.create(resource, { definition: { value: definition, enumerable: true } }) as RegisteredResource;
 }

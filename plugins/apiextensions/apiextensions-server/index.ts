@@ -9,7 +9,7 @@ import path from 'node:path';
 import { statusError } from '../../../core/api/status';
 import { definePlugin } from '../../../core/plugin/define';
 import { resolveResourceHandler } from '../../../core/registry/handler';
-import { getApiHooks, getResourceRegistry } from '../../../core/registry/registry';
+import { getApiHooks, getResourceRegistry, type RegisteredResource } from '../../../core/registry/registry';
 import type { KObject } from '../../../core/registry/types';
 import { DEFAULT_WATCH_SETTINGS } from '../../../core/registry/watch-serve';
 import type { Server } from '../../../core/server/server';
@@ -121,7 +121,8 @@ export default definePlugin<APIExtensionServerOptions>({
     });
 
     const converter = new WebhookConverter(server, controller.client);
-    const resolveInner = (c: RequestContext) => resolveResourceHandler(server, c, DEFAULT_WATCH_SETTINGS, SERVED_BY);
+    const view = (r: RegisteredResource, version: string) => controller.viewOf(r, version);
+    const resolveInner = (c: RequestContext) => resolveResourceHandler(server, c, DEFAULT_WATCH_SETTINGS, SERVED_BY, view);
     server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.CRD }, async (ctx) => {
       const handler = resolveInner(ctx);
       if (!handler) return undefined;

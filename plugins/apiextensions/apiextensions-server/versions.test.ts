@@ -32,6 +32,17 @@ function simple(group: string, kind: string): CustomResourceDefinition {
   };
 }
 
+/** v1 and v2 (both served, v2 stored) with their own printer columns and selectable fields. */
+function perVersionColumns(): CustomResourceDefinition {
+  const crd = simple('cols.example.com', 'Col');
+  const schema = { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' }, color: { type: 'string' } } } } } };
+  crd.spec.versions = [
+    { name: 'v1', served: true, storage: false, schema, additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }], selectableFields: [{ jsonPath: '.spec.size' }] },
+    { name: 'v2', served: true, storage: true, schema, additionalPrinterColumns: [{ name: 'Color', type: 'string', jsonPath: '.spec.color' }], selectableFields: [{ jsonPath: '.spec.color' }] },
+  ];
+  return crd;
+}
+
 describe('apiextensions/APIExtensionServer: schemas and versions', function () {
   this.timeout(30_000);
   let cluster: Awaited<ReturnType<typeof startCluster>>;
@@ -45,6 +56,8 @@ describe('apiextensions/APIExtensionServer: schemas and versions', function () {
     client = inProcessClient(server);
     await createAndServe(client, crontabCrd(), CRONTABS);
     await createAndServe(client, twoVersions(), gvr('multi.example.com/v1', 'multis'));
+    await createAndServe(client, perVersionColumns(), gvr('cols.example.com/v2', 'cols'));
+    await client.create(gvr('cols.example.com/v2', 'cols'), { apiVersion: 'cols.example.com/v2', kind: 'Col', metadata: { name: 'c', namespace: 'default' }, spec: { size: 2, color: 'red' } }, { namespace: 'default' });
   });
   after(async () => cluster?.close());
 
@@ -98,6 +111,24 @@ describe('apiextensions/APIExtensionServer: schemas and versions', function () {
     assert.match(String(res.headers.warning), /multi\.example\.com\/v2beta1 Multi is deprecated; use multi\.example\.com\/v1 Multi/);
     const v1 = await call('GET', '/apis/multi.example.com/v1/namespaces/default/multis');
     assert.equal(v1.headers.warning, undefined);
+  });
+
+  it('prints the printer columns of the version asked for', async () => {
+    const table = async (v: string) => {
+      const res = await server.inject({ method: 'GET', url: `/apis/cols.example.com/${v}/namespaces/default/cols`, headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+      const t = res.json<{ columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[] }> }>();
+      return [t.columnDefinitions.map((c) => c.name), t.rows[0].cells];
+    };
+    assert.deepEqual(await table('v1'), [['Name', 'Size'], ['c', 2]]);
+    assert.deepEqual(await table('v2'), [['Name', 'Color'], ['c', 'red']]);
+  });
+
+  it('selects by the selectable fields of the version asked for', async () => {
+    const v1 = await call('GET', '/apis/cols.example.com/v1/namespaces/default/cols?fieldSelector=spec.size%3D2');
+    assert.equal(v1.json<{ items: KObject[] }>().items.length, 1);
+    const v2 = await call('GET', '/apis/cols.example.com/v2/namespaces/default/cols?fieldSelector=spec.color%3Dred');
+    assert.equal(v2.json<{ items: KObject[] }>().items.length, 1);
+    assert.equal((await call('GET', '/apis/cols.example.com/v2/namespaces/default/cols?fieldSelector=spec.size%3D2')).status, 400);
   });
 
   it('prefers the highest-priority served version in discovery', async () => {
