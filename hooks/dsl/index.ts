@@ -22,6 +22,7 @@ import { serverParams } from './params';
 import { runHookScript, scriptProblem } from './script-runner';
 import { ensureComponentHooks, exemptions } from './shapes-builtin';
 import './shapes-scheduler';
+import './shapes-kubelet';
 import { hookShapes } from './shapes';
 import { StatusWriter } from './status';
 import { HOOKS_GROUP, HOOKS_KIND, HOOKS_PLURAL } from './types';
