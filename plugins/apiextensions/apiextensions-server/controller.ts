@@ -278,7 +278,8 @@ export class CrdController {
     const served = this.served.get(name);
     if (served) {
       const def = served.resource.definition;
-      const version = def.versions.find((v) => v.served)?.name ?? served.resource.storageVersion.name;
+      // the storage version when served: no conversion webhook in the way of the cleanup
+      const version = served.resource.storageVersion.served ? served.resource.storageVersion.name : (def.versions.find((v) => v.served)?.name ?? served.resource.storageVersion.name);
       const target = gvr(`${def.group}/${version}`, def.names.plural);
       const list = await this.client.list(target);
       if (list.items.length > 0) {
