@@ -186,11 +186,39 @@ async function serveUpgrade(server: Server, live: Set<AbortController>, req: htt
     abort.abort();
   });
   socket.on('error', () => socket.destroy());
-  const ctx = contextOf(req, EMPTY, abort);
+  // a body with a Content-Length (e.g. a POST with Upgrade: h2c) is read off the detached socket
+  const length = parseInt(req.headers['content-length'] ?? '0', 10) || 0;
+  let body: Buffer = EMPTY;
+  if (length > 0) {
+    const read = await readDetached(socket, head, Math.min(length, 3 * 1024 * 1024));
+    body = read.body;
+    head = read.rest;
+  }
+  const ctx = contextOf(req, body, abort);
   ctx.upgrade = { socket, head };
   const response = await run(server, ctx);
   if (response.upgraded) return;
   await writeRawResponse(socket, response);
+}
+
+/** The first `length` bytes after the head of an upgrade request (what `head` holds, then the socket's). */
+function readDetached(socket: Duplex, head: Buffer, length: number): Promise<{ body: Buffer; rest: Buffer }> {
+  return new Promise((resolve) => {
+    let buf = head;
+    const done = () => {
+      socket.off('data', onData);
+      socket.off('close', done);
+      socket.pause();
+      resolve({ body: buf.subarray(0, length), rest: buf.subarray(length) });
+    };
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= length) done();
+    };
+    if (buf.length >= length) return done();
+    socket.on('data', onData);
+    socket.once('close', done);
+  });
 }
 
 async function run(server: Server, ctx: RequestContext): Promise<ApiResponse> {
