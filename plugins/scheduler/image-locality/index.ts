@@ -5,7 +5,7 @@
  */
 import { defineSchedulerPlugin } from '../shared/define';
 import { records } from '../shared/pod';
-import { MAX_NODE_SCORE, type CycleState, type NodeInfo, type Pod } from '../shared/types';
+import { MAX_NODE_SCORE, SKIP, type CycleState, type NodeInfo, type Pod } from '../shared/types';
 
 export const PLUGIN_NAME = 'ImageLocality';
 const MB = 1024 * 1024;
@@ -44,7 +44,9 @@ export default defineSchedulerPlugin({
   defaultPoints: ['preScore', 'score'],
   defaultWeight: 1,
   points: () => ({
-    preScore(pod: Pod, state: CycleState) {
+    preScore(pod: Pod, state: CycleState, nodes: readonly NodeInfo[]) {
+      // nodes that report no images (simulated ones, for example) cannot score: skip the pass
+      if (!nodes.some((n) => n.images.size > 0)) return SKIP;
       const imgs = images(pod);
       const spread = new Map<string, number>();
       const all = state.allNodes;
