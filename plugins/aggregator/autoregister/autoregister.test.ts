@@ -1,5 +1,8 @@
 /** AutoRegister: Local APIServices follow the resource registry (built-ins at start, groups registered later). */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { inProcessClient, type Client } from '../../../core/client';
 import { getResourceRegistry } from '../../../core/registry/registry';
 import { GADGETS, TEST_GROUP } from '../../../core/registry/test-resources';
@@ -36,6 +39,13 @@ describe('AutoRegister', function () {
   it('creates a Local APIService, labelled automanaged true, for a group registered later', async () => {
     getResourceRegistry(cluster.server).register(GADGETS);
     const obj: KObject = await eventually('the new group', () => get(`v1.${TEST_GROUP}`));
+    assert.equal(obj.metadata.labels?.[AUTOMANAGED_LABEL], 'true');
+  });
+
+  it('creates a Local APIService for the group of a new CustomResourceDefinition', async () => {
+    const manifest = parse(fs.readFileSync(path.join(__dirname, '../../../../examples/crds/crontab.yaml'), 'utf8')) as KObject;
+    await client.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, manifest);
+    const obj = await eventually('v1.stable.example.com', () => get('v1.stable.example.com'), 20_000);
     assert.equal(obj.metadata.labels?.[AUTOMANAGED_LABEL], 'true');
   });
 
