@@ -75,11 +75,11 @@ export class ScriptPool {
   run(call: ScriptCall): Promise<ScriptResult> {
     if (this.closed) return Promise.resolve(fail('WorkerCrashed', 'the script pool is closed'));
     const limits = resolveLimits(call.limits);
-    if (Buffer.byteLength(call.source) > MAX_SOURCE_BYTES) {
+    if (utf8Over(call.source, MAX_SOURCE_BYTES)) {
       return Promise.resolve(fail('ScriptError', `the script source is larger than ${MAX_SOURCE_BYTES} bytes`));
     }
     const inputJson = JSON.stringify(call.input) ?? 'null';
-    if (inputJson.length > limits.maxInputBytes || Buffer.byteLength(inputJson) > limits.maxInputBytes) {
+    if (utf8Over(inputJson, limits.maxInputBytes)) {
       return Promise.resolve(fail('InputTooLarge', `the input is larger than ${limits.maxInputBytes} bytes as JSON`));
     }
     return this.enqueue({ source: call.source, inputJson, limits });
@@ -87,7 +87,7 @@ export class ScriptPool {
 
   /** Create-time check: why `source` cannot be a hook (syntax error, no hook function, top level fails), or undefined. */
   async check(source: string): Promise<string | undefined> {
-    if (Buffer.byteLength(source) > MAX_SOURCE_BYTES) return `the script source is larger than ${MAX_SOURCE_BYTES} bytes`;
+    if (utf8Over(source, MAX_SOURCE_BYTES)) return `the script source is larger than ${MAX_SOURCE_BYTES} bytes`;
     // the check bounds a hostile top level, but a loaded machine must not fail a valid hook: 1 s
     const r = await this.enqueue({ source, inputJson: 'null', limits: { ...resolveLimits(undefined), timeoutMs: CHECK_TIMEOUT_MS }, checkOnly: true });
     return r.ok ? undefined : `${r.reason}: ${r.message}`;
@@ -190,6 +190,12 @@ export class ScriptPool {
     clearTimeout(job.timer);
     job.resolve(result);
   }
+}
+
+/** Whether `s` is longer than `max` bytes in UTF-8 (counted only when the length alone cannot tell). */
+function utf8Over(s: string, max: number): boolean {
+  if (s.length > max) return true;
+  return s.length * 3 > max && Buffer.byteLength(s) > max;
 }
 
 function output(json: string | undefined): ScriptResult {
