@@ -176,6 +176,11 @@ export function evaluate(
   if (text.error) return ended('output serialisation', text.error);
   keep(text.value);
   if (ctx.typeof(text.value) !== 'string') return fail('BadOutput', 'hook(input) must return a JSON-serialisable value');
+  const length = keep(ctx.getProp(text.value, 'length'));
+  if (ctx.getNumber(length) > limits.maxOutputBytes) {
+    // decided inside the VM: a string of up to the memory limit is never copied into the worker's heap
+    return fail('OutputTooLarge', `the output is larger than ${limits.maxOutputBytes} bytes`);
+  }
   const outputJson = ctx.getString(text.value);
   if (Buffer.byteLength(outputJson) > limits.maxOutputBytes) {
     return fail('OutputTooLarge', `the output is larger than ${limits.maxOutputBytes} bytes`);
