@@ -132,6 +132,13 @@ describe('Aggregator', function () {
     assert.deepEqual(doc.versions[0].resources.map((r) => [r.resource, r.scope]), [['nodemetrics', 'Cluster']]);
   });
 
+  it('lists the backend OpenAPI document in /openapi/v3 and serves it', async () => {
+    const index = await eventually('the document in the index', async () => (await get('/openapi/v3')).json<{ paths: Record<string, { serverRelativeURL: string }> }>().paths[`apis/${EXT_GROUP}/${EXT_VERSION}`]);
+    const doc = await get(index.serverRelativeURL);
+    assert.equal(doc.status, 200);
+    assert.deepEqual(Object.keys(doc.json<{ components: { schemas: object } }>().components.schemas), ['dev.example.metrics.v1alpha1.NodeMetrics']);
+  });
+
   it('streams a watch from the backend chunk by chunk', async () => {
     const abort = new AbortController();
     const chunks: Buffer[] = [];

@@ -30,6 +30,8 @@ interface Condition {
 interface Discovered {
   resources: Record<string, unknown>[];
   current: boolean;
+  /** the backend's /openapi/v3/apis/<group>/<version>, when it serves one */
+  openapi?: Buffer;
 }
 
 export class AvailabilityController {
@@ -48,6 +50,8 @@ export class AvailabilityController {
     private readonly probeTimeoutMs: number,
     /** the aggregated discovery changed */
     private readonly onDiscoveryChanged: () => void,
+    /** the aggregated OpenAPI documents changed */
+    private readonly onOpenApiChanged: () => void = () => undefined,
   ) {
     this.client = inProcessClient(server);
     index.onChange((name) => {
@@ -97,6 +101,16 @@ export class AvailabilityController {
     return groups.map(({ name, versions }) => ({ name, versions }));
   }
 
+  /** The OpenAPI v3 documents of available group-versions, by key `apis/<group>/<version>`. */
+  openApiDocuments(): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
+    for (const s of this.index.all()) {
+      const d = this.discovered.get(s.name);
+      if (s.service && d?.current && d.openapi) out.set(`apis/${s.group}/${s.version}`, d.openapi);
+    }
+    return out;
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     try {
@@ -138,21 +152,30 @@ export class AvailabilityController {
       throw err;
     }
     const client = this.frontProxy();
-    const url = `https://${endpoint.host}:${endpoint.port}/apis/${svc.group}/${svc.version}`;
+    const base = `https://${endpoint.host}:${endpoint.port}`;
+    const url = `${base}/apis/${svc.group}/${svc.version}`;
+    const options: GetOptions = {
+      ca: svc.caBundle ? Buffer.from(svc.caBundle, 'base64').toString('utf8') : undefined,
+      rejectUnauthorized: !svc.insecureSkipTLSVerify,
+      servername: `${ref.name}.${ref.namespace}.svc`,
+      cert: client?.cert,
+      key: client?.key,
+      timeoutMs: this.probeTimeoutMs,
+    };
     try {
-      const body = await getJson(url, {
-        ca: svc.caBundle ? Buffer.from(svc.caBundle, 'base64').toString('utf8') : undefined,
-        rejectUnauthorized: !svc.insecureSkipTLSVerify,
-        servername: `${ref.name}.${ref.namespace}.svc`,
-        cert: client?.cert,
-        key: client?.key,
-        timeoutMs: this.probeTimeoutMs,
-      });
+      const body = JSON.parse((await getBytes(url, options)).toString('utf8')) as Record<string, unknown>;
       const resources = Array.isArray(body.resources) ? (body.resources as Record<string, unknown>[]) : [];
+      // its OpenAPI document is best effort: a backend without one is still available
+      const openapi = await getBytes(`${base}/openapi/v3/apis/${svc.group}/${svc.version}`, options).catch(() => undefined);
       const before = this.discovered.get(svc.name);
-      if (!before || !before.current || JSON.stringify(before.resources) !== JSON.stringify(resources)) {
-        this.discovered.set(svc.name, { resources, current: true });
+      const wasCurrent = before?.current === true;
+      if (!before || !wasCurrent || JSON.stringify(before.resources) !== JSON.stringify(resources)) {
+        this.discovered.set(svc.name, { resources, current: true, openapi });
         this.onDiscoveryChanged();
+        this.onOpenApiChanged();
+      } else if (!sameBytes(before.openapi, openapi)) {
+        before.openapi = openapi;
+        this.onOpenApiChanged();
       }
       return { type: 'Available', status: 'True', reason: 'Passed', message: 'all checks passed' };
     } catch (err) {
@@ -165,6 +188,7 @@ export class AvailabilityController {
     if (d?.current) {
       d.current = false;
       this.onDiscoveryChanged();
+      if (d.openapi) this.onOpenApiChanged();
     } else if (!d) {
       this.discovered.set(name, { resources: [], current: false });
       this.onDiscoveryChanged();
@@ -198,8 +222,12 @@ interface GetOptions {
   timeoutMs: number;
 }
 
-/** GET a JSON object over a fresh HTTPS connection; rejects on non-2xx, bad JSON or the timeout. */
-function getJson(url: string, o: GetOptions): Promise<Record<string, unknown>> {
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === b || (!!a && !!b && a.equals(b));
+}
+
+/** GET a JSON object over a fresh HTTPS connection (its bytes); rejects on non-2xx, bad JSON or the timeout. */
+function getBytes(url: string, o: GetOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
@@ -221,9 +249,10 @@ function getJson(url: string, o: GetOptions): Promise<Record<string, unknown>> {
           const code = res.statusCode ?? 0;
           if (code < 200 || code >= 300) return reject(new Error(`bad status from ${url}: ${code}`));
           try {
-            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+            const bytes = Buffer.concat(chunks);
+            const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
             if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
-            resolve(parsed as Record<string, unknown>);
+            resolve(bytes);
           } catch (err) {
             reject(new Error(`could not decode the response: ${(err as Error).message}`));
           }

@@ -20,6 +20,7 @@ import type { KObject } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
 import { HandlerStage, LifecycleStage } from '../../../hooks/stages';
 import { getDiscoveryHooks } from '../../apiserver/discovery';
+import { getOpenApiHooks } from '../../apiserver/openapi';
 import { APIServiceIndex, type APIServiceView } from './apiservices';
 import { AvailabilityController } from './availability';
 import { EndpointError, resolveEndpoint } from './endpoints';
@@ -129,6 +130,7 @@ export default definePlugin<AggregatorOptions>({
   apply(server, options) {
     const index = new APIServiceIndex(server);
     const discovery = getDiscoveryHooks(server);
+    const openapi = getOpenApiHooks(server);
     const state: State = {
       index,
       controller: new AvailabilityController(
@@ -138,11 +140,13 @@ export default definePlugin<AggregatorOptions>({
         options.probeIntervalSeconds * 1000,
         options.probeTimeoutSeconds * 1000,
         () => discovery.externalGroupsChanged.call(),
+        () => openapi.externalDocumentsChanged.call(),
       ),
     };
     states.set(server, state);
     const pool = new AgentPool();
     discovery.externalGroups.tap(PLUGIN_NAME, (groups) => [...groups, ...state.controller.externalGroups()]);
+    openapi.externalDocuments.tap(PLUGIN_NAME, (docs) => new Map([...docs, ...state.controller.openApiDocuments()]));
 
     server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.DEFAULT }, async () => {
       state.pki = await loadOrCreateFrontProxyPki(server.dataDir);

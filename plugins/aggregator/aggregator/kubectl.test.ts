@@ -70,6 +70,13 @@ describe('kubectl against the Aggregator (e2e)', function () {
     assert.match(r.stdout, /^node-b\s/m, show(r));
   });
 
+  it('explain <aggregated kind> reads the backend OpenAPI document', async () => {
+    const r = await kubectl('explain', 'nodemetrics.window');
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /KIND:\s+NodeMetrics/, show(r));
+    assert.match(r.stdout, /The sampling window\./, show(r));
+  });
+
   describe('with the backend down', () => {
     before(async () => {
       await ext.close();

@@ -49,6 +49,39 @@ export const RESOURCE_LIST = {
   ],
 };
 
+/** The backend's OpenAPI v3 document of its group-version (for `kubectl explain`). */
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.0.0',
+  info: { title: 'metrics.example.dev', version: EXT_VERSION },
+  paths: {
+    [`${EXT_BASE}/nodemetrics/{name}`]: {
+      get: {
+        description: 'read the specified NodeMetrics',
+        operationId: 'readMetricsV1alpha1NodeMetrics',
+        responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/dev.example.metrics.v1alpha1.NodeMetrics' } } } } },
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': { group: EXT_GROUP, version: EXT_VERSION, kind: 'NodeMetrics' },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      'dev.example.metrics.v1alpha1.NodeMetrics': {
+        type: 'object',
+        description: 'NodeMetrics is the resource usage of one node.',
+        properties: {
+          apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+          kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+          metadata: { type: 'object', description: 'Standard object metadata.' },
+          usage: { type: 'object', description: 'The memory and CPU usage.', additionalProperties: { type: 'string' } },
+          window: { type: 'string', description: 'The sampling window.' },
+        },
+        'x-kubernetes-group-version-kind': [{ group: EXT_GROUP, version: EXT_VERSION, kind: 'NodeMetrics' }],
+      },
+    },
+  },
+};
+
 function item(name: string) {
   return { apiVersion: `${EXT_GROUP}/${EXT_VERSION}`, kind: 'NodeMetrics', metadata: { name, creationTimestamp: '2026-01-01T00:00:00Z' }, usage: { cpu: '10m', memory: '20Mi' }, window: '30s' };
 }
@@ -70,6 +103,7 @@ export async function startExtensionServer(serviceDns: string, clientCa: string)
     };
     if (!cn) return json(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
     if (url.pathname === EXT_BASE) return json(200, RESOURCE_LIST);
+    if (url.pathname === `/openapi/v3${EXT_BASE}`) return json(200, OPENAPI_DOCUMENT);
     if (url.pathname === `${EXT_BASE}/redirect`) {
       res.writeHead(302, { location: `https://127.0.0.1:${(server.address() as AddressInfo).port}${EXT_BASE}/redirected` });
       return res.end();

@@ -1,3 +1,4 @@
+import { SyncHook, SyncWaterfallHook } from 'tapable';
 import { HandlerStage } from '../../../hooks/stages';
 import { failure } from '../../../core/api/status';
 import { buildGroupVersionDocument, documentHash, openApiIndex, servedGroupVersions, type GroupVersionResources } from '../../../core/api/openapi/document';
@@ -6,10 +7,22 @@ import { getSchemaRegistry } from '../../../core/api/openapi/schemas';
 import type { ApiResponse, RequestContext } from '../../../core/pipeline/types';
 import { definePlugin } from '../../../core/plugin/define';
 import { getApiHooks, getResourceRegistry } from '../../../core/registry/registry';
+import { defineComponentHooks } from '../../../core/server/hook-index';
 import type { Server } from '../../../core/server/server';
 import { versionInfo } from '../version';
 
 const PLUGIN_NAME = 'OpenAPI';
+
+/**
+ * OpenAPI's own hooks (owner `openapi`): group-version documents served by other servers (the
+ * aggregator's APIServices) join the index as data.
+ */
+export const getOpenApiHooks = defineComponentHooks('openapi', () => ({
+  /** when the index is rebuilt: taps add documents by key (`apis/<group>/<version>`); a local group-version wins its key */
+  externalDocuments: new SyncWaterfallHook<[Map<string, Buffer>]>(['documents']),
+  /** a tap's documents changed: OpenAPI drops its cache, the next request rebuilds it */
+  externalDocumentsChanged: new SyncHook<[]>([]),
+}));
 
 interface Doc {
   body: Buffer;
@@ -25,14 +38,30 @@ class OpenApiCache {
   constructor(
     private readonly server: Server,
     readonly schemaGeneration: number,
+    private readonly external: ReadonlyMap<string, Buffer> = new Map(),
   ) {
     this.groupVersions = new Map(servedGroupVersions(getResourceRegistry(server).all()).map((gv) => [gv.key, gv]));
+  }
+
+  /** every document key: the served group-versions, then those served elsewhere */
+  keys(): string[] {
+    return [...new Set([...this.groupVersions.keys(), ...this.external.keys()])];
+  }
+
+  has(key: string): boolean {
+    return this.groupVersions.has(key) || this.external.has(key);
   }
 
   doc(key: string): Doc | undefined {
     let d = this.docs.get(key);
     if (!d) {
       const gv = this.groupVersions.get(key);
+      const external = gv ? undefined : this.external.get(key);
+      if (external) {
+        d = { body: external, hash: documentHash(external) };
+        this.docs.set(key, d);
+        return d;
+      }
       if (!gv) return undefined;
       const body = Buffer.from(JSON.stringify(buildGroupVersionDocument(gv, { schemas: getSchemaRegistry(this.server), kubernetesVersion: kubernetesVersion() })));
       d = { body, hash: documentHash(body) };
@@ -43,7 +72,7 @@ class OpenApiCache {
 
   index(): Doc {
     if (!this.indexDoc) {
-      const hashes = new Map([...this.groupVersions.keys()].map((k) => [k, (this.doc(k) as Doc).hash]));
+      const hashes = new Map(this.keys().map((k) => [k, (this.doc(k) as Doc).hash]));
       const body = Buffer.from(JSON.stringify(openApiIndex(hashes)));
       this.indexDoc = { body, hash: documentHash(body) };
     }
@@ -71,9 +100,13 @@ export default definePlugin({
     getApiHooks(server).resourcesChanged.tap(PLUGIN_NAME, () => {
       cache = undefined;
     });
+    const hooks = getOpenApiHooks(server);
+    hooks.externalDocumentsChanged.tap(PLUGIN_NAME, () => {
+      cache = undefined;
+    });
     const current = () => {
       const generation = getSchemaRegistry(server).generation;
-      if (!cache || cache.schemaGeneration !== generation) cache = new OpenApiCache(server, generation);
+      if (!cache || cache.schemaGeneration !== generation) cache = new OpenApiCache(server, generation, hooks.externalDocuments.call(new Map()));
       return cache;
     };
 
@@ -84,7 +117,7 @@ export default definePlugin({
       if (path === '/openapi/v3') return async (req) => serveIndex(req, current());
       if (!path.startsWith('/openapi/v3/')) return undefined;
       const key = path.slice('/openapi/v3/'.length);
-      if (!current().groupVersions.has(key)) return async () => notFound();
+      if (!current().has(key)) return async () => notFound();
       return async (req) => serveGroupVersion(req, current(), key);
     });
   },
