@@ -158,7 +158,7 @@ describe('hooks/dsl/script: the QuickJS script pool', function () {
     });
 
     it('a worker stuck in native code is terminated and replaced; the call is Timeout', async () => {
-      const hanging = new ScriptPool({ size: 1, graceMs: 200, workerFile: path.join(__dirname, 'fixtures', 'hanging-worker.js') });
+      const hanging = new ScriptPool({ size: 1, graceMs: 1000, workerFile: path.join(__dirname, 'fixtures', 'hanging-worker.js') });
       try {
         assert.deepEqual(await hanging.run({ source: ECHO, input: { n: 1 } }), { ok: true, output: { n: 1 } });
         let ticks = 0;
