@@ -1,13 +1,12 @@
 /**
  * Scale of one in-process k8ts holding many simulated nodes and pods (not a test):
  *
- *   npm run build && npm run bench:scale [-- --nodes 1000 --pods 100000 --storage sqlite --controllers]
+ *   npm run build && npm run bench:scale [-- --nodes 1000 --pods 100000 --storage sqlite --controllers --no-scheduler]
  *
  * Starts k8ts in-process (port 0, plain HTTP, the default plugin set but the controller-manager
- * unless --controllers; storage sqlite by default, as `k8ts up`) with `nodes: [{ name: sim,
+ * unless --controllers, and without the scheduler with --no-scheduler; storage sqlite by default, as `k8ts up`) with `nodes: [{ name: sim,
  * count: N }]` (the Kubelet and the simulated runtime), creates the pods with spec.nodeName set
- * round-robin (1,000 per namespace, 64 concurrent creates; via the scheduler instead when it is
- * enabled and --schedule is given), and while it runs probes the API SLOs from a separate loop:
+ * round-robin (1,000 per namespace, 64 concurrent creates), and while it runs probes the API SLOs from a separate loop:
  * mutating calls (a ConfigMap update, and every pod create), GET of one pod, LIST of the pods of
  * one namespace. Prints progress every 5 s, then: time to register the nodes, time until every
  * pod is Running, RSS and heap (peak and at the end), the SLO table (p50/p99/max against
@@ -81,10 +80,10 @@ async function main(): Promise<void> {
       storage: { backend: STORAGE },
       apiserver: { port: 0, insecureHttp: true, drainTimeoutSeconds: 1 },
       nodes: [{ name: 'sim', count: NODES }],
-      plugins: flag('controllers') ? {} : { controllers: { disabled: ['*'] } },
+      plugins: { ...(flag('controllers') ? {} : { controllers: { disabled: ['*'] } }), ...(flag('no-scheduler') ? { scheduler: { disabled: ['*'] } } : {}) },
     }),
   );
-  process.stdout.write(`bench:scale — ${NODES} simulated nodes, ${PODS_N} pods, storage ${STORAGE}, controllers ${flag('controllers') ? 'on' : 'off'}; load average at start: ${load()} (${os.cpus().length} CPUs)\n`);
+  process.stdout.write(`bench:scale — ${NODES} simulated nodes, ${PODS_N} pods, storage ${STORAGE}, controllers ${flag('controllers') ? 'on' : 'off'}, scheduler ${flag('no-scheduler') ? 'off' : 'on'}; load average at start: ${load()} (${os.cpus().length} CPUs)\n`);
   const t0 = performance.now();
   const started = await startK8ts({ loaded: loadConfig(file), builtins: builtinPlugins, logger: pino({ level: 'silent' }) });
   const tNodes = (performance.now() - t0) / 1000;

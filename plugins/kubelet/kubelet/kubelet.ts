@@ -297,7 +297,15 @@ export class KubeletHost {
   }
 
   private async syncKey(key: string): Promise<void> {
-    const pod = this.pods.get(key);
+    let pod = this.pods.get(key);
+    if (!pod && this.pods.has(key)) {
+      // compacted (steady) pod synced again without a change, e.g. a requeue: read it
+      const [namespace, name] = key.split('/');
+      pod = await this.client.get(PODS, { namespace, name }).catch((err) => {
+        if (isStatusReason(err, 'NotFound')) return undefined;
+        throw err;
+      });
+    }
     const ns = pod ? this.nodes.get(pod.spec?.nodeName) : undefined;
     if (!pod || !ns) return this.forget(key);
     const { namespace, name, uid } = pod.metadata;
@@ -347,6 +355,7 @@ export class KubeletHost {
       }
     }
     if (ctx.requeueAfterMs !== undefined) this.enqueueAfter(key, ctx.requeueAfterMs);
+    else if (!deleting && status.phase === 'Running' && JSON.stringify(ctx.status) === JSON.stringify(status)) this.pods.compact(key, pod.metadata.resourceVersion);
   }
 
   /** Run `kubelet.admitPod` for one pod, one admission at a time per node (the pods it counts are the ones admitted before). */

@@ -3,7 +3,8 @@
  * (`spec.nodeName=<node>` for one node, `spec.nodeName!=` for many), relist on 410, re-watch from
  * the last resourceVersion. `onChange(key)` runs for every add, update and delete. Each pod is
  * cached as its JSON text without managedFields (a third of the memory of the parsed object, which
- * matters at 100,000 pods) and parsed again when a sync asks for it.
+ * matters at 100,000 pods) and parsed again when a sync asks for it; the text of a pod that needs
+ * nothing until its next change (running) is dropped (`compact`), keeping its phase and version.
  */
 import { StatusError } from '../../../core/api/status';
 import { isStatus, keyOf, type Client, type GVR, type WatchEvent } from '../../../core/client';
@@ -50,10 +51,24 @@ export class PodSource {
     private readonly options: PodSourceOptions,
   ) {}
 
-  /** A fresh copy of the cached pod (parsed from its JSON text). */
+  /** A fresh copy of the cached pod (parsed from its JSON text); undefined when absent or compacted. */
   get(key: string): Json | undefined {
     const e = this.items.get(key);
-    return e ? (JSON.parse(e.raw) as Json) : undefined;
+    return e && e.raw ? (JSON.parse(e.raw) as Json) : undefined;
+  }
+
+  /** The pod exists (its text may have been compacted away). */
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  /**
+   * Drop the text of a pod that needs nothing until its next change (a running pod): the next
+   * watch event brings the whole object again; a sync before that reads it from the API.
+   */
+  compact(key: string, rv: string): void {
+    const e = this.items.get(key);
+    if (e && e.rv === rv) e.raw = '';
   }
 
   get size(): number {
