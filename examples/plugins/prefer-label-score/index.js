@@ -32,7 +32,9 @@ module.exports = defineSchedulerPlugin({
       value: { type: 'string' },
     },
   },
-  // enabled at score by the default profile once the plugin is enabled (weight 1 unless the profile says otherwise)
+  // off until named under plugins.scheduler.enabled (it needs its label); then every profile
+  // runs it at score by default (weight 1 unless the profile says otherwise)
+  enabledByDefault: false,
   defaultPoints: ['score'],
   defaultWeight: 1,
   points(_server, options) {
