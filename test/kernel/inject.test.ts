@@ -65,8 +65,8 @@ describe('kernel: server.inject goes through the same pipeline as HTTP', () => {
 
   async function start() {
     const p = probe();
-    // no controllers, no aggregator (Local APIServices, Available conditions): their in-process requests would show up in what the probe records
-    const started = await servers.start({ dir: tmp.make(), extraPlugins: [p.plugin], config: { plugins: { controllers: { disabled: ['*'] }, aggregator: { disabled: ['*'] } } } });
+    // no controllers, no aggregator (Local APIServices, Available conditions), no scheduler (Lease, informers): their in-process requests would show up in what the probe records
+    const started = await servers.start({ dir: tmp.make(), extraPlugins: [p.plugin], config: { plugins: { controllers: { disabled: ['*'] }, aggregator: { disabled: ['*'] }, scheduler: { disabled: ['*'] } } } });
     return { ...started, seen: p.seen, url: started.listener.url };
   }
 
