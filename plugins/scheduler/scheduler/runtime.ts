@@ -210,7 +210,7 @@ export class Scheduler {
     if (nominatedNode) this.nominate(podInfoOf(pod), nominatedNode);
     if (this.cache.isAssumed(key)) return;
     const now = Date.now();
-    this.queue.add({ key, pod, priority: pod.spec?.priority ?? 0, initialAttemptTimestamp: now, timestamp: now, attempts: 0, unschedulablePlugins: new Set() });
+    this.queue.add({ key, pod, priority: pod.spec?.priority ?? 0, initialAttemptTimestamp: now, timestamp: now, attempts: 0, unschedulablePlugins: new Set() }, !old || podUpdated(old as Pod, pod));
   }
 
   private onPodDeleted(p: KObject): void {
@@ -411,6 +411,15 @@ export function selectHost(nodes: readonly NodeInfo[], totals: readonly number[]
     }
   }
   return nodes[pick].name;
+}
+
+/** upstream isPodUpdated: a change other than status, resourceVersion, generation or managedFields */
+function podUpdated(a: Pod, b: Pod): boolean {
+  const strip = (p: Pod) => {
+    const { resourceVersion: _rv, generation: _g, managedFields: _mf, ...meta } = p.metadata ?? {};
+    return JSON.stringify([meta, p.spec]);
+  };
+  return strip(a) !== strip(b);
 }
 
 function nodeSchedulingChanged(o: KObject, n: KObject): boolean {

@@ -75,15 +75,15 @@ export class SchedulingQueue {
     return this.active.has(key) || this.backoff.has(key) || this.unschedulable.has(key) || this.inFlight.has(key);
   }
 
-  /** A new pending pod (or a changed one): straight to activeQ unless it is already queued. */
-  add(q: QueuedPodInfo): void {
+  /** A new pending pod (or a changed one): straight to activeQ unless it is already queued; an unschedulable pod moves only when `changed` (spec or metadata, not status). */
+  add(q: QueuedPodInfo, changed = true): void {
     if (this.closed) return;
     if (this.inFlight.has(q.key)) return;
     const prior = this.active.get(q.key) ?? this.backoff.get(q.key) ?? this.unschedulable.get(q.key);
     if (prior) {
       prior.pod = q.pod;
       prior.priority = q.priority;
-      if (this.unschedulable.has(q.key)) {
+      if (this.unschedulable.has(q.key) && changed) {
         // the pod changed: it may fit now
         this.unschedulable.delete(q.key);
         this.toActiveOrBackoff(prior);

@@ -111,3 +111,14 @@ describe('scheduler/shared: FailedScheduling message', () => {
     assert.equal(fitErrorMessage(3, statuses), "0/3 nodes are available: 1 Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector, 2 Insufficient cpu.");
   });
 });
+
+describe('scheduler/shared: queue updates', () => {
+  it('keeps an unschedulable pod parked when only its status changed', async () => {
+    const s = new SchedulingQueue({ less: prioritySortLess });
+    s.add(q('p'));
+    const popped = (await s.pop())!;
+    s.addUnschedulable(popped, s.schedulingCycle);
+    s.add(q('p'), false);
+    assert.deepEqual(s.sizes, { active: 0, backoff: 0, unschedulable: 1 });
+  });
+});
