@@ -158,7 +158,16 @@ async function e2e(nodes: number, pods: number): Promise<{ nodes: number; pods: 
 async function main(): Promise<void> {
   const startLoad = load();
   const rows: Row[] = [];
-  for (const workload of WORKLOADS) for (const n of NODE_COUNTS) for (const p of POD_COUNTS) rows.push(await run(n, p, workload));
+  for (const workload of WORKLOADS) {
+    for (const n of NODE_COUNTS) {
+      for (const p of POD_COUNTS) {
+        const r = await run(n, p, workload);
+        rows.push(r);
+        // each row as soon as it is measured (a long matrix may be cut short)
+        process.stderr.write(`${r.workload} ${r.nodes} nodes ${r.pods} pods: ${r.steady.toFixed(0)} pods/s (load ${load()})\n`);
+      }
+    }
+  }
   const e = E2E ? await e2e(QUICK ? 100 : 500, QUICK ? 1000 : 5000) : undefined;
   console.log(`\nScheduler throughput (${os.cpus().length} cpus; load average at start: ${startLoad}, at end: ${load()})\n`);
   console.log('| workload | nodes | pods | pods/s (first → last binding) | pods/s (from takeover, incl. initial lists) | unschedulable attempts | scheduling cycle ms/pod |');
