@@ -28,6 +28,59 @@ interface PreState {
 
 const inc = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 
+/** One node's contribution to a pre-filter state (counts keyed by topology pair). */
+interface NodeContribution {
+  existingAnti: Array<[string, string]>;
+  affinity: string[];
+  anti: string[];
+}
+
+/**
+ * Per node and pod signature (namespace, labels, required terms), the contribution computed at a
+ * node generation: pods of one template meet the same question on every attempt, and only the
+ * nodes that changed since (a pod bound, a label set) are counted again.
+ */
+const memo = new WeakMap<NodeInfo, Map<string, { generation: number; c: NodeContribution }>>();
+const signatures = new WeakMap<Pod, string>();
+
+function signatureOf(pod: Pod): string {
+  let sig = signatures.get(pod);
+  if (sig === undefined) {
+    const a = pod.spec?.affinity ?? {};
+    sig = JSON.stringify([pod.metadata?.namespace ?? '', pod.metadata?.labels ?? {}, a.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null, a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null]);
+    signatures.set(pod, sig);
+  }
+  return sig;
+}
+
+function contribution(pod: Pod, t: ReturnType<typeof termsOf>, ni: NodeInfo, incoming: boolean): NodeContribution {
+  const labels = pod.metadata?.labels ?? {};
+  const ns = pod.metadata?.namespace ?? '';
+  const c: NodeContribution = { existingAnti: [], affinity: [], anti: [] };
+  for (const other of ni.pods.values()) {
+    if (ni.podsWithAffinity > 0) {
+      for (const term of termsOf(other.pod).requiredAnti) {
+        if (!termMatches(term, labels, ns)) continue;
+        const v = ni.labels[term.topologyKey];
+        if (v !== undefined) c.existingAnti.push([term.topologyKey, pairKey(term.topologyKey, v)]);
+      }
+    }
+    if (!incoming) continue;
+    if (t.requiredAffinity.length && t.requiredAffinity.every((x) => termMatches(x, other.labels, other.namespace))) {
+      for (const term of t.requiredAffinity) {
+        const v = ni.labels[term.topologyKey];
+        if (v !== undefined) c.affinity.push(pairKey(term.topologyKey, v));
+      }
+    }
+    for (const term of t.requiredAnti) {
+      if (!termMatches(term, other.labels, other.namespace)) continue;
+      const v = ni.labels[term.topologyKey];
+      if (v !== undefined) c.anti.push(pairKey(term.topologyKey, v));
+    }
+  }
+  return c;
+}
+
 export function preFilter(pod: Pod, nodes: readonly NodeInfo[]): PreState | undefined {
   const t = termsOf(pod);
   const labels = pod.metadata?.labels ?? {};
@@ -42,33 +95,26 @@ export function preFilter(pod: Pod, nodes: readonly NodeInfo[]): PreState | unde
     matchesOwnTerms: t.requiredAffinity.every((x) => termMatches(x, labels, ns)),
   };
   const incoming = t.requiredAffinity.length > 0 || t.requiredAnti.length > 0;
+  const sig = signatureOf(pod);
   let anyExisting = false;
   for (const ni of nodes) {
     if (!incoming && ni.podsWithAffinity === 0) continue;
-    for (const other of ni.pods.values()) {
-      if (ni.podsWithAffinity > 0) {
-        for (const term of termsOf(other.pod).requiredAnti) {
-          if (!termMatches(term, labels, ns)) continue;
-          const v = ni.labels[term.topologyKey];
-          if (v === undefined) continue;
-          inc(s.existingAnti, pairKey(term.topologyKey, v));
-          s.existingAntiKeys.add(term.topologyKey);
-          anyExisting = true;
-        }
-      }
-      if (!incoming) continue;
-      if (t.requiredAffinity.length && t.requiredAffinity.every((x) => termMatches(x, other.labels, other.namespace))) {
-        for (const term of t.requiredAffinity) {
-          const v = ni.labels[term.topologyKey];
-          if (v !== undefined) inc(s.affinity, pairKey(term.topologyKey, v));
-        }
-      }
-      for (const term of t.requiredAnti) {
-        if (!termMatches(term, other.labels, other.namespace)) continue;
-        const v = ni.labels[term.topologyKey];
-        if (v !== undefined) inc(s.anti, pairKey(term.topologyKey, v));
-      }
+    if (ni.pods.size === 0) continue;
+    let m = memo.get(ni);
+    if (!m) memo.set(ni, (m = new Map()));
+    let e = m.get(sig);
+    if (!e || e.generation !== ni.generation) {
+      if (!e && m.size >= 32) m.clear();
+      e = { generation: ni.generation, c: contribution(pod, t, ni, incoming) };
+      m.set(sig, e);
     }
+    for (const [key, pair] of e.c.existingAnti) {
+      inc(s.existingAnti, pair);
+      s.existingAntiKeys.add(key);
+      anyExisting = true;
+    }
+    for (const pair of e.c.affinity) inc(s.affinity, pair);
+    for (const pair of e.c.anti) inc(s.anti, pair);
   }
   return incoming || anyExisting ? s : undefined;
 }
