@@ -104,7 +104,7 @@ export function preFilter(pod: Pod, nodes: readonly NodeInfo[]): PreState | unde
     if (!m) memo.set(ni, (m = new Map()));
     let e = m.get(sig);
     if (!e || e.generation !== ni.generation) {
-      if (!e && m.size >= 32) m.clear();
+      if (!e && m.size >= 64) m.clear();
       e = { generation: ni.generation, c: contribution(pod, t, ni, incoming) };
       m.set(sig, e);
     }
@@ -141,30 +141,61 @@ export function filter(s: PreState, ni: NodeInfo): PluginStatus | undefined {
   return undefined;
 }
 
-/** topology pair -> weight, from the incoming pod's preferred terms and existing pods' terms toward it */
-export function preScore(pod: Pod, nodes: readonly NodeInfo[], hardPodAffinityWeight = 1): { pairs: Map<string, number>; keys: Set<string> } | undefined {
-  const t = termsOf(pod);
+const scoreMemo = new WeakMap<NodeInfo, Map<string, { generation: number; c: Array<[string, string, number]> }>>();
+const scoreSignatures = new WeakMap<Pod, string>();
+
+function scoreSignatureOf(pod: Pod, hardPodAffinityWeight: number): string {
+  let sig = scoreSignatures.get(pod);
+  if (sig === undefined) {
+    const a = pod.spec?.affinity ?? {};
+    sig = JSON.stringify([hardPodAffinityWeight, pod.metadata?.namespace ?? '', pod.metadata?.labels ?? {}, a.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? null, a.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? null]);
+    scoreSignatures.set(pod, sig);
+  }
+  return sig;
+}
+
+/** One node's weights toward the incoming pod: [topologyKey, pair, weight]. */
+function scoreContribution(pod: Pod, t: ReturnType<typeof termsOf>, ni: NodeInfo, hardPodAffinityWeight: number): Array<[string, string, number]> {
   const labels = pod.metadata?.labels ?? {};
   const ns = pod.metadata?.namespace ?? '';
+  const out: Array<[string, string, number]> = [];
+  const add = (term: AffinityTerm, w: number) => {
+    const v = ni.labels[term.topologyKey];
+    if (v !== undefined && w !== 0) out.push([term.topologyKey, pairKey(term.topologyKey, v), w]);
+  };
+  for (const other of ni.pods.values()) {
+    for (const term of t.preferredAffinity) if (termMatches(term, other.labels, other.namespace)) add(term, term.weight);
+    for (const term of t.preferredAnti) if (termMatches(term, other.labels, other.namespace)) add(term, -term.weight);
+    if (ni.podsWithAffinity === 0) continue;
+    const ot = termsOf(other.pod);
+    for (const term of ot.preferredAffinity) if (termMatches(term, labels, ns)) add(term, term.weight);
+    for (const term of ot.preferredAnti) if (termMatches(term, labels, ns)) add(term, -term.weight);
+    for (const term of ot.requiredAffinity) if (termMatches(term, labels, ns)) add(term, hardPodAffinityWeight);
+  }
+  return out;
+}
+
+/** topology pair -> weight, from the incoming pod's preferred terms and existing pods' terms toward it (memoized per node as preFilter) */
+export function preScore(pod: Pod, nodes: readonly NodeInfo[], hardPodAffinityWeight = 1): { pairs: Map<string, number>; keys: Set<string> } | undefined {
+  const t = termsOf(pod);
   const incoming = t.preferredAffinity.length + t.preferredAnti.length > 0;
   const pairs = new Map<string, number>();
   const keys = new Set<string>();
-  const add = (term: AffinityTerm, ni: NodeInfo, w: number) => {
-    const v = ni.labels[term.topologyKey];
-    if (v === undefined || w === 0) return;
-    inc(pairs, pairKey(term.topologyKey, v), w);
-    keys.add(term.topologyKey);
-  };
+  const sig = scoreSignatureOf(pod, hardPodAffinityWeight);
   for (const ni of nodes) {
     if (!incoming && ni.podsWithAffinity === 0) continue;
-    for (const other of ni.pods.values()) {
-      for (const term of t.preferredAffinity) if (termMatches(term, other.labels, other.namespace)) add(term, ni, term.weight);
-      for (const term of t.preferredAnti) if (termMatches(term, other.labels, other.namespace)) add(term, ni, -term.weight);
-      if (ni.podsWithAffinity === 0) continue;
-      const ot = termsOf(other.pod);
-      for (const term of ot.preferredAffinity) if (termMatches(term, labels, ns)) add(term, ni, term.weight);
-      for (const term of ot.preferredAnti) if (termMatches(term, labels, ns)) add(term, ni, -term.weight);
-      for (const term of ot.requiredAffinity) if (termMatches(term, labels, ns)) add(term, ni, hardPodAffinityWeight);
+    if (ni.pods.size === 0) continue;
+    let m = scoreMemo.get(ni);
+    if (!m) scoreMemo.set(ni, (m = new Map()));
+    let e = m.get(sig);
+    if (!e || e.generation !== ni.generation) {
+      if (!e && m.size >= 64) m.clear();
+      e = { generation: ni.generation, c: scoreContribution(pod, t, ni, hardPodAffinityWeight) };
+      m.set(sig, e);
+    }
+    for (const [key, pair, w] of e.c) {
+      inc(pairs, pair, w);
+      keys.add(key);
     }
   }
   return pairs.size ? { pairs, keys } : undefined;
