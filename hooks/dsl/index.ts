@@ -19,7 +19,7 @@ import { tapShapedPoints } from './dispatch';
 import { HookSet } from './hook-set';
 import { hookMetrics } from './metrics';
 import { serverParams } from './params';
-import { runHookScript, scriptProblem } from './script-runner';
+import { closeHookScripts, runHookScript, scriptProblem } from './script-runner';
 import { ensureComponentHooks, exemptions } from './shapes-builtin';
 import './shapes-scheduler';
 import './shapes-kubelet';
@@ -113,6 +113,7 @@ export default definePlugin<HooksOptions>({
       watcher.stop();
       api.stop();
       await status.stop();
+      await closeHookScripts();
     });
   },
 });

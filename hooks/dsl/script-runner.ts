@@ -7,7 +7,10 @@
 import type { ScriptOutput } from './evaluate';
 import type { Json, LoadedHook } from './types';
 
+let used = false;
+
 export async function runHookScript(hook: LoadedHook, payload: Json): Promise<ScriptOutput> {
+  used = true;
   const script = await import('./script');
   const s = hook.spec.script!;
   const result = await script.runScript({ source: s.source, input: payload, limits: { timeoutMs: s.timeoutMs, memoryLimitMiB: s.memoryLimitMiB } });
@@ -19,6 +22,14 @@ export async function runHookScript(hook: LoadedHook, payload: Json): Promise<Sc
 
 /** Why a script cannot be a hook (it does not compile or define hook()), or undefined. */
 export async function scriptProblem(source: string): Promise<string | undefined> {
+  used = true;
   const script = await import('./script');
   return script.checkScript(source);
+}
+
+/** End the shared script pool's workers if a script ran (a later call starts a new pool). */
+export async function closeHookScripts(): Promise<void> {
+  if (!used) return;
+  used = false;
+  await (await import('./script')).closeScriptPool();
 }
