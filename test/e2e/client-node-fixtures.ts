@@ -53,8 +53,9 @@ export interface ClientNodeCluster {
 
 /** Call inside a top-level describe: one `k8ts up` (namespace NS ensured) and client-node on it. */
 export function useClientNode(opts: UseClusterOptions = {}): ClientNodeCluster {
-  // no simulated node: the suites write pod statuses themselves, a kubelet running the pods would race them
-  const c = useCluster({ ensureNamespaces: [NS], config: 'nodes: []\n', ...opts });
+  // no simulated node and no scheduler: the suites write pod statuses themselves, and a kubelet running
+  // the pods or the scheduler writing PodScheduled=False (0/0 nodes) would race them
+  const c = useCluster({ ensureNamespaces: [NS], config: 'nodes: []\nplugins:\n  scheduler:\n    disabled: ["*"]\n', ...opts });
   const cn = { c } as ClientNodeCluster;
   before(() => {
     cn.kc = new k8s.KubeConfig();

@@ -214,3 +214,38 @@ describe('kubelet/Kubelet with the simulated runtime (in-process, memory storage
     }, 15_000);
   });
 });
+
+describe('kubelet/Kubelet admission reads the current Node (labels added after registration)', function () {
+  this.timeout(60_000);
+  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  let client: Client;
+
+  before(async () => {
+    cluster = await startCluster({
+      config: {
+        nodes: [{ name: 'late' }],
+        plugins: {
+          kubelet: {
+            // a status period far beyond the test: the kubelet's last posted Node stays stale
+            enabled: [{ name: 'Kubelet', options: { nodeStatusUpdateSeconds: 600 } }, 'SimulatedRuntime'],
+          },
+        },
+      },
+    });
+    client = inProcessClient(cluster.server);
+    await eventually('late registered', async () => (await client.list(NODES)).items.length === 1);
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('admits a pod whose nodeSelector matches a label added with a patch after registration', async () => {
+    await client.patch(NODES, { name: 'late' }, 'merge', { metadata: { labels: { disk: 'ssd' } } });
+    await client.create(PODS, pod('wants-ssd', 'late', { nodeSelector: { disk: 'ssd' } }));
+    const p = await eventually('wants-ssd Running or Failed', async () => {
+      const x = (await client.get(PODS, { namespace: 'default', name: 'wants-ssd' })) as Json;
+      return x.status?.phase === 'Running' || x.status?.phase === 'Failed' ? x : undefined;
+    });
+    assert.equal(p.status.phase, 'Running');
+  });
+});

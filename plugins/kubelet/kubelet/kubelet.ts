@@ -362,7 +362,17 @@ export class KubeletHost {
   private admit(ns: NodeState, key: string, pod: Json): Promise<{ reason: string; message: string } | undefined> {
     const run = async () => {
       const otherPods = [...ns.admitted.entries()].filter(([k]) => k !== key).map(([, p]) => p);
-      const result = await getKubeletHooks(this.server).admitPod.promise({ pod, node: ns.obj, otherPods });
+      const hooks = getKubeletHooks(this.server);
+      let result = await hooks.admitPod.promise({ pod, node: ns.obj, otherPods });
+      if (result) {
+        // the Node as last posted may be stale (a label added with kubectl since): read it and decide again,
+        // as the upstream kubelet admits against its node informer's current copy
+        const fresh = await this.client.get(NODES, { name: ns.config.name }).catch(() => undefined);
+        if (fresh && fresh.metadata?.resourceVersion !== ns.obj.metadata?.resourceVersion) {
+          ns.obj = fresh as Json;
+          result = await hooks.admitPod.promise({ pod, node: ns.obj, otherPods });
+        }
+      }
       if (!result) ns.admitted.set(key, admittedView(pod));
       return result;
     };
