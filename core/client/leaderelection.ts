@@ -5,6 +5,8 @@
  * last write, so a renewal that meets any other write (409 Conflict) loses leadership at once —
  * two electors never both believe they lead past one renewal.
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { StatusError } from '../api/status';
 import type { KObject } from '../registry/types';
 import type { ClientLogger } from './informer';
@@ -226,4 +228,67 @@ export class LeaderElector {
       });
     }
   }
+}
+
+/** The `leaderElection` option of a component plugin (the --leader-elect* flags of kube-controller-manager and kube-scheduler). */
+export interface LeaderElectionConfig {
+  enabled?: boolean;
+  namespace?: string;
+  name?: string;
+  identity?: string;
+  leaseDurationSeconds?: number;
+  renewDeadlineSeconds?: number;
+  retryPeriodSeconds?: number;
+}
+
+/** The JSON schema of a component's `leaderElection` option, its Lease named `leaseName` by default. */
+export function leaderElectionOptionsSchema(leaseName: string) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    default: {},
+    properties: {
+      enabled: { type: 'boolean', default: true },
+      namespace: { type: 'string', minLength: 1, default: 'kube-system' },
+      name: { type: 'string', minLength: 1, default: leaseName },
+      identity: { type: 'string', minLength: 1 },
+      leaseDurationSeconds: { type: 'number', exclusiveMinimum: 0, default: 15 },
+      renewDeadlineSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+      retryPeriodSeconds: { type: 'number', exclusiveMinimum: 0, default: 2 },
+    },
+  } as const;
+}
+
+/** A candidate identity as client-go builds it: the configured one, or hostname_<random>. */
+export function candidateIdentity(config: LeaderElectionConfig | undefined): string {
+  return config?.identity ?? `${os.hostname()}_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Start a component's leader election from its `leaderElection` option; with `enabled: false` the
+ * component leads at once (for the life of the process) and no elector is returned.
+ */
+export function electLeader(
+  config: LeaderElectionConfig | undefined,
+  base: Pick<LeaderElectionOptions, 'client' | 'identity' | 'logger' | 'onStartedLeading' | 'onStoppedLeading'> & { leaseName: string },
+): LeaderElector | undefined {
+  const le = config ?? {};
+  if (le.enabled === false) {
+    base.onStartedLeading(new AbortController().signal);
+    return undefined;
+  }
+  const elector = new LeaderElector({
+    client: base.client,
+    namespace: le.namespace ?? 'kube-system',
+    name: le.name ?? base.leaseName,
+    identity: base.identity,
+    leaseDurationMs: (le.leaseDurationSeconds ?? 15) * 1000,
+    renewDeadlineMs: (le.renewDeadlineSeconds ?? 10) * 1000,
+    retryPeriodMs: (le.retryPeriodSeconds ?? 2) * 1000,
+    logger: base.logger,
+    onStartedLeading: base.onStartedLeading,
+    onStoppedLeading: base.onStoppedLeading,
+  });
+  elector.start();
+  return elector;
 }

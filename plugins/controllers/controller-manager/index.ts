@@ -4,7 +4,7 @@
  * kube-system/kube-controller-manager, and the informer factory; starts every controller plugin
  * registered with `defineController` when it leads (postStart) and stops them on shutdown.
  */
-import { CONTROLLER_MANAGER_USER, getControllerHooks, httpClient, inProcessClient } from '../../../core/client';
+import { CONTROLLER_MANAGER_USER, getControllerHooks, httpClient, inProcessClient, leaderElectionOptionsSchema } from '../../../core/client';
 import { definePlugin } from '../../../core/plugin/define';
 import type { Server } from '../../../core/server/server';
 import { ControllerManager, type ControllerManagerOptions } from './manager';
@@ -31,20 +31,7 @@ export default definePlugin<ControllerManagerOptions>({
       user: { type: 'string', minLength: 1 },
       resyncSeconds: { type: 'number', minimum: 0, default: 0 },
       defaultWorkers: { type: 'integer', minimum: 1, default: 1 },
-      leaderElection: {
-        type: 'object',
-        additionalProperties: false,
-        default: {},
-        properties: {
-          enabled: { type: 'boolean', default: true },
-          namespace: { type: 'string', minLength: 1, default: 'kube-system' },
-          name: { type: 'string', minLength: 1, default: 'kube-controller-manager' },
-          identity: { type: 'string', minLength: 1 },
-          leaseDurationSeconds: { type: 'number', exclusiveMinimum: 0, default: 15 },
-          renewDeadlineSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
-          retryPeriodSeconds: { type: 'number', exclusiveMinimum: 0, default: 2 },
-        },
-      },
+      leaderElection: leaderElectionOptionsSchema('kube-controller-manager'),
     },
   },
   apply(server, options) {

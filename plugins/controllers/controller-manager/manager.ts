@@ -5,13 +5,14 @@
  * once the term is over, so a deposed manager cannot act on stale beliefs.
  */
 import { setMaxListeners } from 'node:events';
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { statusError } from '../../../core/api/status';
 import {
   getControllerHooks,
   keyOf,
+  candidateIdentity,
+  electLeader,
   LeaderElector,
+  type LeaderElectionConfig,
   RateLimitingQueue,
   registeredControllers,
   SharedInformerFactory,
@@ -35,15 +36,7 @@ export interface ControllerManagerOptions {
   resyncSeconds?: number;
   /** workers per controller unless the controller says otherwise */
   defaultWorkers?: number;
-  leaderElection?: {
-    enabled?: boolean;
-    namespace?: string;
-    name?: string;
-    identity?: string;
-    leaseDurationSeconds?: number;
-    renewDeadlineSeconds?: number;
-    retryPeriodSeconds?: number;
-  };
+  leaderElection?: LeaderElectionConfig;
 }
 
 interface RunningController {
@@ -69,7 +62,7 @@ export class ControllerManager {
     private readonly controllers: () => readonly RegisteredController[] = () => registeredControllers(server),
   ) {
     this.logger = server.logger.child({ component: 'controller-manager' });
-    this.identity = options.leaderElection?.identity ?? `${os.hostname()}_${randomBytes(6).toString('hex')}`;
+    this.identity = candidateIdentity(options.leaderElection);
     // every informer's watch listens on the server's shutdown signal (in-process transport)
     setMaxListeners(0, server.shutdownSignal);
     this.fenced = new DynamicClient(fencedTransport(client.transport, () => this.leading));
@@ -90,24 +83,14 @@ export class ControllerManager {
   }
 
   start(): void {
-    const le = this.options.leaderElection ?? {};
-    if (le.enabled === false) {
-      this.startLeading(new AbortController().signal);
-      return;
-    }
-    this.elector = new LeaderElector({
+    this.elector = electLeader(this.options.leaderElection, {
       client: this.client,
-      namespace: le.namespace ?? 'kube-system',
-      name: le.name ?? 'kube-controller-manager',
+      leaseName: 'kube-controller-manager',
       identity: this.identity,
-      leaseDurationMs: (le.leaseDurationSeconds ?? 15) * 1000,
-      renewDeadlineMs: (le.renewDeadlineSeconds ?? 10) * 1000,
-      retryPeriodMs: (le.retryPeriodSeconds ?? 2) * 1000,
       logger: this.logger,
       onStartedLeading: (signal) => this.startLeading(signal),
       onStoppedLeading: () => void this.stopTerm(),
     });
-    this.elector.start();
   }
 
   async stop(): Promise<void> {
