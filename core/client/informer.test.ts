@@ -126,6 +126,25 @@ describe('client/SharedInformer', () => {
     assert.equal(inf.list().length, 2);
   });
 
+  it('a transform rewrites listed and watched objects before they are cached and handed to handlers', async () => {
+    const t = fakeTransport([{ rv: '10', items: [cm('a', '5', { labels: { big: 'x' } })] }], [{ events: [{ type: 'ADDED', object: cm('b', '11', { labels: { big: 'y' } }) }], hold: true }]);
+    const inf = new SharedInformer(new DynamicClient(t), CM);
+    inf.setTransform((o) => ({ ...o, metadata: { ...o.metadata, labels: undefined } }));
+    const added: KObject[] = [];
+    inf.addEventHandler({ add: (o) => added.push(o) });
+    run(inf);
+    await until(() => added.length === 2);
+    assert.deepEqual(added.map((o) => o.metadata.labels), [undefined, undefined]);
+    assert.equal(inf.get('default/b')?.metadata.labels, undefined);
+    assert.equal(inf.resourceVersion, '11');
+  });
+
+  it('refuses a transform once the informer runs', () => {
+    const inf = new SharedInformer(new DynamicClient(fakeTransport([{ rv: '1', items: [] }], [{ hold: true }])), CM);
+    run(inf);
+    assert.throws(() => inf.setTransform((o) => o), /transform set after start/);
+  });
+
   it('resyncs: every handler gets update(obj, obj) each period', async () => {
     const t = fakeTransport([{ rv: '10', items: [cm('a', '5')] }], [{ hold: true }]);
     const inf = new SharedInformer(new DynamicClient(t), CM, { resyncMs: 20 });

@@ -71,6 +71,7 @@ export class SharedInformer<T extends KObject = KObject> implements Lister<T> {
   private lastResourceVersion = '';
   private resyncTimer?: NodeJS.Timeout;
   private relists = 0;
+  private transform?: (obj: T) => T;
 
   constructor(
     private readonly client: Client,
@@ -94,6 +95,15 @@ export class SharedInformer<T extends KObject = KObject> implements Lister<T> {
   /** The resourceVersion the informer has seen up to. */
   get resourceVersion(): string {
     return this.lastResourceVersion;
+  }
+
+  /**
+   * Rewrite every object before it is cached and handed to the handlers (client-go's SetTransform,
+   * e.g. to keep a compact form of objects of no interest in full). Only before the informer runs.
+   */
+  setTransform(fn: (obj: T) => T): void {
+    if (this.started) throw new Error(`informer ${gvrId(this.gvr)}: transform set after start`);
+    this.transform = fn;
   }
 
   /** Add an index (before or after start; existing objects are indexed at once). */
@@ -201,7 +211,7 @@ export class SharedInformer<T extends KObject = KObject> implements Lister<T> {
         limit: 500,
         continue: cont,
       });
-      for (const item of page.items) fresh.set(keyOf(item), item);
+      for (const item of page.items) fresh.set(keyOf(item), this.transform ? this.transform(item) : item);
       cont = page.metadata.continue || undefined;
       rv = page.metadata.resourceVersion ?? rv;
     } while (cont);
@@ -252,10 +262,10 @@ export class SharedInformer<T extends KObject = KObject> implements Lister<T> {
   }
 
   private apply(ev: WatchEvent<T>): void {
-    const obj = ev.object;
-    const rv = obj?.metadata?.resourceVersion;
+    const rv = ev.object?.metadata?.resourceVersion;
     if (rv) this.lastResourceVersion = rv;
     if (ev.type === 'BOOKMARK') return;
+    const obj = this.transform ? this.transform(ev.object) : ev.object;
     const key = keyOf(obj);
     const old = this.items.get(key);
     if (ev.type === 'DELETED') {

@@ -21,6 +21,7 @@ import { getSchedulerHooks } from '../shared/hooks';
 import { keyOfPod, podInfoOf } from '../shared/pod';
 import { CycleState, type NodeInfo, type Pod, type PodInfo, type QueuedPodInfo } from '../shared/types';
 import { SchedulingQueue } from '../shared/queue';
+import { trimAssignedPod } from '../shared/trim';
 
 export const PODS = gvr('v1', 'pods');
 export const NODES = gvr('v1', 'nodes');
@@ -160,6 +161,8 @@ export class Scheduler {
     const term: Term = { abort, factory };
     this.term = term;
     const pods = factory.informerFor(PODS);
+    // assigned pods are kept compact (what the plugins read of them): 100,000 running pods
+    pods.setTransform(trimAssignedPod);
     const nodes = factory.informerFor(NODES);
     term.pods = pods;
     term.pdbs = factory.informerFor(gvr('policy/v1', 'poddisruptionbudgets'));
