@@ -3,8 +3,9 @@
  *
  * Storage holds the storage version as JSON without metadata.resourceVersion (the revision of the
  * key is the resourceVersion, set on read). Read paths share hub objects (`CachedObject`) and never
- * mutate them; the JSON of each served version is computed once per object and reused by GET,
- * LIST and every watcher.
+ * mutate them. The JSON of a served version is computed per response and not kept with the object
+ * (100,000 cached pods would hold their bytes twice); a watch event's line is computed once and
+ * shared by every watcher of that event while it is dispatched (watch-serve.ts).
  */
 import { groupVersion } from '../api/meta';
 import type { RegisteredResource } from './registry';
@@ -17,8 +18,6 @@ export interface CachedObject {
   readonly revision: number;
   /** hub shape, resourceVersion set, defaults applied */
   readonly obj: KObject;
-  /** JSON bytes per served version, filled on first use */
-  json?: Map<string, Buffer>;
   /** JSON of metadata (Table rows, PartialObjectMetadata), filled on first use */
   metadataJson?: string;
 }
@@ -96,16 +95,14 @@ export class Codec {
     return Object.assign({ apiVersion, kind }, out, { apiVersion, kind });
   }
 
-  /** JSON bytes of a cached object in `version`, computed once and shared by GET, LIST and watches. */
+  /** JSON of a cached object in `version` (computed per call; the caller shares it where it can). */
+  jsonString(entry: CachedObject, version: string): string {
+    return JSON.stringify(this.toVersion(entry.obj, version));
+  }
+
+  /** JSON bytes of a cached object in `version` (not kept: see the top of this file). */
   json(entry: CachedObject, version: string): Buffer {
-    let m = entry.json;
-    if (!m) m = entry.json = new Map();
-    let b = m.get(version);
-    if (b === undefined) {
-      b = Buffer.from(JSON.stringify(this.toVersion(entry.obj, version)));
-      m.set(version, b);
-    }
-    return b;
+    return Buffer.from(this.jsonString(entry, version));
   }
 
   /** true when no served version has conversion code */

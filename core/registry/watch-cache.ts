@@ -20,7 +20,7 @@ export interface CacheEvent {
   readonly prev?: CachedObject;
   /** Date.now() when the cache received it */
   readonly time: number;
-  /** serialized watch lines, per type/version/format (filled by the watchers) */
+  /** serialized watch lines, per type/version/format (filled by the watchers while the event is dispatched, then dropped) */
   lines?: Map<string, Buffer>;
   /** prev content with the event's revision (an object leaving a watcher's selector) */
   leaving?: CachedObject;
@@ -182,6 +182,8 @@ export class WatchCache {
         this.onError(err);
       }
     }
+    // the ring keeps the event for watches that resume, not its bytes (a replay serializes again)
+    cacheEvent.lines = undefined;
     this.resolveWaiters();
   }
 

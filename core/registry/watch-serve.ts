@@ -39,12 +39,6 @@ export interface WatchRequest {
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
-const LINE_HEAD: Record<EventType, Buffer> = {
-  ADDED: Buffer.from('{"type":"ADDED","object":'),
-  MODIFIED: Buffer.from('{"type":"MODIFIED","object":'),
-  DELETED: Buffer.from('{"type":"DELETED","object":'),
-};
-const LINE_END = Buffer.from('}\n');
 
 /** Start a watch: decides where it begins (may answer 504/503 before streaming), then streams. */
 export async function serveWatch(req: WatchRequest): Promise<ApiResponse> {
@@ -223,7 +217,7 @@ class WatchSession implements CacheWatcher {
       case 'metadata':
         return Buffer.from(`{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(codec.toVersion(entry.obj, fmt.version), fmt.output.metaVersion))}}\n`);
       default:
-        return Buffer.concat([LINE_HEAD[type], codec.json(entry, fmt.version), LINE_END]);
+        return Buffer.from(`{"type":"${type}","object":${codec.jsonString(entry, fmt.version)}}\n`);
     }
   }
 
