@@ -7,6 +7,7 @@ import { listen, type HttpListener } from '../http/listener';
 import { loadOrCreatePki, writeAtomic } from '../http/pki';
 import type { PluginDefinition } from '../plugin/define';
 import { buildServer, type Built } from '../server/bootstrap';
+import { tuneHeapGrowth } from './heap';
 import { renderKubeconfig } from './kubeconfig';
 
 export interface StartOptions {
@@ -21,11 +22,12 @@ export interface Started extends Built {
 }
 
 /**
- * Start k8ts: build (pure), bind the listener (a port in use fails here, before any file is
+ * Start k8ts: V8's heap growth as GOGC=100 (heap.ts), build (pure), bind the listener (a port in use fails here, before any file is
  * written), write the PKI, `initialize`, `postStart`, then the kubeconfig. On any failure every
  * step already taken is undone: nothing half-started remains.
  */
 export async function startK8ts(opts: StartOptions): Promise<Started> {
+  tuneHeapGrowth();
   const built = buildServer({ loaded: opts.loaded, builtins: opts.builtins, logger: opts.logger });
   const { server } = built;
   const api = opts.loaded.config.apiserver;
