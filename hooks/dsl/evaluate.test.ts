@@ -170,6 +170,26 @@ describe('hooks/dsl evaluator', () => {
     assert.equal(v.deny?.message, "hook 'h' denied request: nope");
   });
 
+  it('a script-only hook gets object, oldObject, request, params and empty variables, and its patch is applied', async () => {
+    let payload: Json | undefined;
+    const runScript = async (_h: LoadedHook, p: Json) => ((payload = p), { allowed: true, patch: [{ op: 'add', path: '/metadata/labels/team', value: 's' }] });
+    const h = hook('h', { script: { source: 'function hook(i) { return { allowed: true }; }' } }, 'api.mutatingAdmission');
+    const object = pod();
+    const v = await evaluateHook(h, input(object, { mutable: true }), env({ runScript }));
+    assert.deepEqual(payload, { object, oldObject: null, request: { operation: 'CREATE', userInfo: { username: 'dev', groups: [] } }, params: null, variables: {} });
+    assert.equal(v.matched, true);
+    assert.equal(v.object?.metadata.labels.team, 's');
+    assert.equal(object.metadata.labels.team, undefined, 'the input object is not changed');
+  });
+
+  it('a script hook whose matchCondition is false does not run its script', async () => {
+    let ran = false;
+    const h = hook('h', { matchConditions: [{ name: 'never', expression: 'false' }], script: { source: 'function hook(i) { return { allowed: false }; }' } });
+    const v = await evaluateHook(h, input(pod()), env({ runScript: async () => ((ran = true), { allowed: false }) }));
+    assert.equal(ran, false);
+    assert.equal(v.matched, false);
+  });
+
   it('the synchronous evaluator (scheduler.filter) sees pod and node', () => {
     const h = hook('s', { validations: [{ expression: "node.metadata.name == 'good'" }] }, 'scheduler.filter');
     const vars = (n: string) => ({ vars: { pod: pod(), node: { metadata: { name: n } } }, mutable: false });

@@ -120,6 +120,11 @@ export async function evaluateHook(hook: LoadedHook, input: HookInput, env: Eval
 /** The synchronous CEL part for one param: matchConditions, variables, validations, auditAnnotations, mutations. */
 function evaluateCel(hook: LoadedHook, input: HookInput, budget: CelBudget, params: Json | null, current: Json | null, verdict: HookVerdict): { object: Json | null; vars?: Json; variables?: Json } {
   const spec = hook.spec;
+  if (!hasCel(spec)) {
+    // nothing to evaluate (a script-only hook): no JSON->CEL conversion of the input
+    verdict.matched = true;
+    return { object: current, vars: {}, variables: {} };
+  }
   const base: Json = { ...celVars(input) };
   if ('object' in input.vars || current !== (input.object ?? null)) base.object = toCelCached(current);
   base.params = params === null ? null : toCelCached(params);
@@ -166,6 +171,11 @@ function evaluateCel(hook: LoadedHook, input: HookInput, budget: CelBudget, para
     }
   }
   return { object, vars: base, variables };
+}
+
+/** Whether a hook has any CEL expression to evaluate (matchConditions, variables, validations, auditAnnotations, mutations). */
+function hasCel(spec: HookSpec): boolean {
+  return !!(spec.matchConditions?.length || spec.variables?.length || spec.validations?.length || spec.auditAnnotations?.length || spec.mutations?.length);
 }
 
 /** JSON -> CEL conversions, cached per object (the same input object is seen by every hook of a call). */

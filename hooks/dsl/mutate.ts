@@ -40,7 +40,8 @@ export function mergeApply(target: unknown, patch: unknown): unknown {
 /** The object after one mutation; throws when the result is unusable. */
 export function applyMutation(object: Json, patchType: 'JSONPatch' | 'ApplyConfiguration', result: unknown): Json {
   let next: unknown;
-  if (patchType === 'JSONPatch') next = jsonpatch.applyPatch(structuredClone(object), checkOps(result), true, false).newDocument;
+  // the patch is applied in place to our own copy (mutateDocument true: fast-json-patch would clone it again)
+  if (patchType === 'JSONPatch') next = jsonpatch.applyPatch(structuredClone(object), checkOps(result), true, true).newDocument;
   else {
     if (!isRec(result)) throw new Error('an ApplyConfiguration mutation must return a map');
     next = mergeApply(object, result);
