@@ -19,7 +19,7 @@ import { tapShapedPoints } from './dispatch';
 import { HookSet } from './hook-set';
 import { hookMetrics } from './metrics';
 import { serverParams } from './params';
-import { closeHookScripts, runHookScript, scriptProblem } from './script-runner';
+import { closeHookScripts, runHookScript, scriptProblem, warmHookScripts } from './script-runner';
 import { ensureComponentHooks, exemptions } from './shapes-builtin';
 import './shapes-scheduler';
 import './shapes-kubelet';
@@ -84,7 +84,10 @@ export default definePlugin<HooksOptions>({
     const dirs = options.hookDirs.map((d) => path.resolve(d));
     const watcher = new DirWatcher(set, dirs, options.reloadDebounceMs, (dir) => server.logger.info({ dir, hooks: set.all().length }, 'hooks: reloaded'));
     const metrics = hookMetrics(getMetricsRegistry(server));
-    set.onChange = () => status.schedule();
+    set.onChange = () => {
+      status.schedule();
+      if (set.all().some((h) => h.spec.script)) warmHookScripts(); // the first call need not start the workers
+    };
     const deps = {
       hooks: set,
       env: { params: serverParams(server), runScript: runHookScript },

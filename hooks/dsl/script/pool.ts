@@ -30,6 +30,8 @@ export interface ScriptCall {
 
 export interface ScriptPoolStats {
   size: number;
+  /** Worker threads started (loading, warming up or ready). */
+  workers: number;
   busy: number;
   queued: number;
   /** Workers replaced after a watchdog kill or a crash, since the pool was created. */
@@ -93,10 +95,16 @@ export class ScriptPool {
     return r.ok ? undefined : `${r.reason}: ${r.message}`;
   }
 
+  /** Start the workers now (they otherwise start on the first call), without waiting for them. */
+  start(): void {
+    if (this.closed) return;
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   /** Start the workers now (they otherwise start on the first call) and wait until they are ready. */
   async ready(timeoutMs = 30_000): Promise<void> {
     if (this.closed) throw new Error('the script pool is closed');
-    while (this.slots.length < this.size) this.spawn();
+    this.start();
     const end = Date.now() + timeoutMs;
     while (!this.slots.every((s) => s.ready)) {
       if (Date.now() > end) throw new Error('script workers did not start in time');
@@ -105,7 +113,7 @@ export class ScriptPool {
   }
 
   stats(): ScriptPoolStats {
-    return { size: this.size, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, replaced: this.replaced };
+    return { size: this.size, workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, replaced: this.replaced };
   }
 
   /** Terminate the workers; calls in flight or queued fail as WorkerCrashed. */
