@@ -71,11 +71,20 @@ describe('hooks/dsl/script: the QuickJS script pool', function () {
       await pool.run({ source });
       for (let i = 0; i < 4; i++) assert.deepEqual(await pool.run({ source }), { ok: true, output: { seen: false, polluted: false } });
     });
+
+    it('a script that replaces JSON.parse and JSON.stringify does not change how its input and output are read', async () => {
+      const source = `JSON.parse = () => ({ n: -1 }); JSON.stringify = () => '{"forged":true}'; ${ECHO}`;
+      assert.deepEqual(await pool.run({ source, input: { n: 7 } }), { ok: true, output: { n: 7 } });
+    });
   });
 
   describe('hostile scripts are contained', () => {
     it('an infinite loop is Timeout', async () => {
       await contained({ source: 'function hook() { for (;;) {} }', limits: { timeoutMs: 50 } }, 'Timeout');
+    });
+
+    it('an infinite loop under a memory limit no earlier call used (a new instance first) is Timeout', async () => {
+      await contained({ source: 'function hook() { for (;;) {} }', limits: { timeoutMs: 50, memoryLimitMiB: 3 } }, 'Timeout');
     });
 
     it('a memory bomb of small objects is MemoryLimit', async () => {
@@ -191,6 +200,19 @@ describe('hooks/dsl/script: the QuickJS script pool', function () {
       const end = Date.now() + 30;
       while (Date.now() < end) Math.sqrt(Math.random());
       assert.ok(threadCpuNs()! > before!);
+    });
+
+    it('start() starts the workers before any call, without waiting for them', async () => {
+      const own = new ScriptPool({ size: 2 });
+      try {
+        assert.equal(own.stats().workers, 0);
+        own.start();
+        assert.equal(own.stats().workers, 2);
+        await own.ready();
+        assert.deepEqual(await own.run({ source: ECHO, input: { n: 1 } }), { ok: true, output: { n: 1 } });
+      } finally {
+        await own.close();
+      }
     });
 
     it('many calls at once are all answered, each with its own output', async () => {

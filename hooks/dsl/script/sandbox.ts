@@ -46,11 +46,14 @@ function readError(ctx: QuickJSContext, h: QuickJSHandle): VmError {
 
 /**
  * The interrupt handler: past `timeoutMs` of wall-clock time it reads the thread's CPU time, and
- * stops the script once that reaches `timeoutMs` or wall-clock time reaches `wallLimitMs`.
+ * stops the script once that reaches `timeoutMs` or wall-clock time reaches `wallLimitMs`. `cpu0`
+ * is the thread's CPU time at or before the start of the call (read now when not given): the worker
+ * reads it when it goes idle, so the call's path has no system call; the CPU the thread used
+ * between then and the call (receiving the request) counts against the call, never for it.
  */
-function deadline(limits: ResolvedLimits): { check: () => boolean; why?: string } {
+function deadline(limits: ResolvedLimits, cpuAtStart?: number): { check: () => boolean; why?: string } {
   const start = Date.now();
-  const cpu0 = threadCpuNs();
+  const cpu0 = cpuAtStart ?? threadCpuNs();
   const wallLimit = Math.max(limits.timeoutMs, limits.wallLimitMs ?? limits.timeoutMs);
   const d: { check: () => boolean; why?: string } = {
     check: () => {
@@ -89,12 +92,17 @@ function classify(engine: Engine, ctx: QuickJSContext, h: QuickJSHandle, interru
 export interface EvaluateOptions {
   /** Only compile and run the top level, and check that `hook` is a function (create-time check). */
   checkOnly?: boolean;
+  /** The thread's CPU time (threadCpuNs) read while idle before this call; read at the start when absent. */
+  cpuAtStart?: number;
 }
 
 /** A runtime and context that have never run anything (made ahead of a call, used by one call only). */
 export interface Fresh {
   rt: QuickJSRuntime;
   ctx: QuickJSContext;
+  /** the context's own JSON.parse and JSON.stringify, read before any user code runs */
+  parse: QuickJSHandle;
+  stringify: QuickJSHandle;
   /** handles a call made; release() disposes them before the context */
   handles: QuickJSHandle[];
 }
@@ -107,9 +115,20 @@ export const SCRIPT_INTRINSICS = Object.freeze({ ...DefaultIntrinsics, Proxy: fa
 
 export function fresh(engine: Engine): Fresh {
   const rt = engine.qjs.newRuntime();
+  let ctx: QuickJSContext | undefined;
+  const handles: QuickJSHandle[] = [];
   try {
-    return { rt, ctx: rt.newContext({ intrinsics: SCRIPT_INTRINSICS }), handles: [] };
+    ctx = rt.newContext({ intrinsics: SCRIPT_INTRINSICS });
+    const json = ctx.getProp(ctx.global, 'JSON');
+    handles.push(json);
+    const parse = ctx.getProp(json, 'parse');
+    handles.push(parse);
+    const stringify = ctx.getProp(json, 'stringify');
+    handles.push(stringify);
+    return { rt, ctx, parse, stringify, handles };
   } catch (err) {
+    for (const h of handles.reverse()) h.dispose();
+    ctx?.dispose();
     rt.dispose();
     throw err;
   }
@@ -139,11 +158,9 @@ export function evaluate(
   const keep = (h: QuickJSHandle): QuickJSHandle => (vm.handles.push(h), h);
   rt.setMemoryLimit(limits.memoryLimitBytes);
   rt.setMaxStackSize(limits.stackBytes);
-  const clock = deadline(limits);
+  const clock = deadline(limits, opts.cpuAtStart);
   rt.setInterruptHandler(clock.check);
-  const json = keep(ctx.getProp(ctx.global, 'JSON'));
-  const parse = keep(ctx.getProp(json, 'parse'));
-  const stringify = keep(ctx.getProp(json, 'stringify'));
+  const { parse, stringify } = vm;
 
   const ended = (stage: string, error: QuickJSHandle): ScriptResult => {
     keep(error);

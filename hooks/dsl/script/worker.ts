@@ -12,6 +12,7 @@
  * unknown state: the worker answers WorkerCrashed and exits, and the pool replaces it.
  */
 import { parentPort } from 'node:worker_threads';
+import { threadCpuNs } from './cpu-clock';
 import { createEngine, grown, type Engine } from './engine';
 import { evaluate, fresh, release, type Fresh } from './sandbox';
 import { DEFAULT_MEMORY_MIB, MAX_INPUT_BYTES, MAX_OUTPUT_BYTES, STACK_BYTES, type ResolvedLimits } from './limits';
@@ -72,15 +73,27 @@ async function refill(limitBytes: number, slot: Slot): Promise<void> {
   slot.next ??= fresh(slot.engine);
 }
 
+/**
+ * The thread's CPU time when the worker last went idle (after refilling). A call that finds its
+ * runtime and context ready uses it as the start of its CPU deadline (no system call on its path);
+ * one that first had to make an instance or a context reads the clock when it starts.
+ */
+let idleCpu: number | undefined;
+
 async function handle(req: WorkerRequest): Promise<void> {
   const limitBytes = req.limits.memoryLimitBytes;
+  const cpuAtIdle = idleCpu;
+  idleCpu = undefined;
   const slot = await slotFor(limitBytes);
-  const vm = slot.next ?? fresh(slot.engine);
+  const ready = slot.next;
   slot.next = undefined;
-  const { outputJson, ...result } = evaluate(slot.engine, vm, req.source, req.inputJson, req.limits, { checkOnly: req.checkOnly });
+  const vm = ready ?? fresh(slot.engine);
+  const cpuAtStart = ready ? cpuAtIdle : undefined;
+  const { outputJson, ...result } = evaluate(slot.engine, vm, req.source, req.inputJson, req.limits, { checkOnly: req.checkOnly, cpuAtStart });
   port.postMessage({ id: req.id, result, outputJson });
   release(vm); // after answering: disposal is off the call's path
   await refill(limitBytes, slot);
+  idleCpu = threadCpuNs();
 }
 
 function crashed(id: number | undefined, err: unknown): void {
@@ -98,6 +111,7 @@ slotFor(defaultBytes)
     return refill(defaultBytes, slot);
   })
   .then(() => {
+    idleCpu = threadCpuNs();
     port.on('message', (req: WorkerRequest) => {
       chain = chain.then(() => handle(req)).catch((err) => crashed(req.id, err));
     });
