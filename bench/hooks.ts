@@ -12,7 +12,8 @@
  * An extra row measures the script pool alone (runScript round trip, same script and a ConfigMap
  * admission input). Prints p50/p99 per row, the added latency against `none`, the CPU time per
  * request (whole process, and the main thread alone, from /proc/thread-self/schedstat) with what
- * the hooks add, the targets and the load average at start and end.
+ * the hooks add, the latency of the first request through the script hook, the targets and the
+ * load average at start and end.
  *
  *   npm run build && npm run bench:hooks [-- --requests 2000]
  */
@@ -161,7 +162,9 @@ async function main(): Promise<number> {
     // sanity: the hooks act
     const bad = await create(rows[1].srv!, { ...configMap('bad-name'), metadata: { name: 'bad-name', namespace: NS, labels: { app: 'x' } } });
     if (bad.status !== 403) throw new Error(`the CEL hooks did not refuse a bad name: ${bad.status}`);
+    const first = process.hrtime.bigint();
     const mutated = await create(rows[2].srv!, configMap('cm-sanity'));
+    const firstMs = Number(process.hrtime.bigint() - first) / 1e6;
     if (mutated.status !== 201 || mutated.body?.metadata?.labels?.team !== 'unassigned') throw new Error(`the script hook did not act: ${mutated.status} ${JSON.stringify(mutated.body).slice(0, 300)}`);
     const plain = await create(rows[0].srv!, configMap('cm-sanity'));
     if (plain.status !== 201 || plain.body?.metadata?.labels?.team !== undefined) throw new Error(`the baseline is not hook-free: ${plain.status}`);
@@ -213,6 +216,7 @@ async function main(): Promise<number> {
       results[row.name] = { p50, added50: p50 - b50 };
       console.log(`${row.name.padEnd(42)} ${fmt(p50)} ${fmt(p99)} ${added}`);
     }
+    console.log(`first request through the script hook (its pool's workers start when the hook is loaded): ${firstMs.toFixed(1)} ms`);
     console.log('(cpu/req: CPU ms per request of the whole process, all threads; main/req: of the main thread alone;');
     console.log(' on an overloaded machine wall-clock latency is several times the CPU time, the CPU columns show the work added)');
     const cel = results['10 CEL hooks'].added50;
