@@ -3,9 +3,10 @@
  *
  * Storage holds the storage version as JSON without metadata.resourceVersion (the revision of the
  * key is the resourceVersion, set on read). Read paths share hub objects (`CachedObject`) and never
- * mutate them. The JSON of a served version is computed per response and not kept with the object
- * (100,000 cached pods would hold their bytes twice); a watch event's line is computed once and
- * shared by every watcher of that event while it is dispatched (watch-serve.ts).
+ * mutate them. The JSON of a served version is kept with the object for the most recently
+ * serialized SERIALIZED_CACHE_SIZE objects of a resource (GET and LIST of what is in use cost no
+ * serialization; 100,000 cached pods do not hold their bytes twice); a watch event's line is
+ * computed once and shared by every watcher of that event while it is dispatched (watch-serve.ts).
  */
 import { groupVersion } from '../api/meta';
 import type { RegisteredResource } from './registry';
@@ -18,6 +19,8 @@ export interface CachedObject {
   readonly revision: number;
   /** hub shape, resourceVersion set, defaults applied */
   readonly obj: KObject;
+  /** JSON bytes per served version while the object is among the resource's recently serialized */
+  json?: Map<string, Buffer>;
   /** JSON of metadata (Table rows, PartialObjectMetadata), filled on first use */
   metadataJson?: string;
 }
@@ -27,8 +30,14 @@ export function cloneObject<T>(obj: T): T {
   return JSON.parse(JSON.stringify(obj)) as T;
 }
 
+/** How many objects of one resource keep their JSON bytes (a FIFO: the oldest give theirs up). */
+export const SERIALIZED_CACHE_SIZE = 4096;
+
 export class Codec {
   readonly storageVersion: VersionDefinition;
+  /** the objects holding JSON bytes, oldest at `serializedNext` once full */
+  private readonly serialized: CachedObject[] = [];
+  private serializedNext = 0;
   private readonly gvs = new Map<string, string>();
   /** every served version converts without code */
   private readonly identity: boolean;
@@ -100,9 +109,23 @@ export class Codec {
     return JSON.stringify(this.toVersion(entry.obj, version));
   }
 
-  /** JSON bytes of a cached object in `version` (not kept: see the top of this file). */
+  /** JSON bytes of a cached object in `version`, kept while the object is among the recently serialized. */
   json(entry: CachedObject, version: string): Buffer {
-    return Buffer.from(this.jsonString(entry, version));
+    let m = entry.json;
+    const hit = m?.get(version);
+    if (hit !== undefined) return hit;
+    const b = Buffer.from(this.jsonString(entry, version));
+    if (!m) {
+      m = entry.json = new Map();
+      if (this.serialized.length < SERIALIZED_CACHE_SIZE) this.serialized.push(entry);
+      else {
+        this.serialized[this.serializedNext].json = undefined;
+        this.serialized[this.serializedNext] = entry;
+        this.serializedNext = (this.serializedNext + 1) % SERIALIZED_CACHE_SIZE;
+      }
+    }
+    m.set(version, b);
+    return b;
   }
 
   /** true when no served version has conversion code */
