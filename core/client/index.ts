@@ -62,7 +62,7 @@ export {
 export { SharedInformerFactory, type SharedInformerFactoryOptions } from './informer-factory';
 export { controllerRefOf, keyOf, splitKey } from './object-keys';
 export { RateLimitingQueue, type RateLimitingQueueOptions } from './workqueue';
-export { LEASE_GVR, LeaderElector, candidateIdentity, electLeader, leaderElectionOptionsSchema, type LeaderElectionConfig, type LeaderElectionOptions } from './leaderelection';
+export { LEASE_GVR, LeaderElector, candidateIdentity, electLeader, fencedTransport, leaderElectionOptionsSchema, type LeaderElectionConfig, type LeaderElectionOptions } from './leaderelection';
 export {
   CONTROLLER_MANAGER_PLUGIN,
   defineController,

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { StatusError } from '../api/status';
+import { StatusError, statusError } from '../api/status';
 import type { KObject } from '../registry/types';
 import type { ClientLogger } from './informer';
-import type { Client, GVR } from './types';
+import type { Client, GVR, Transport } from './types';
 
 export const LEASE_GVR: GVR = Object.freeze({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases' });
 
@@ -291,4 +291,20 @@ export function electLeader(
   });
   elector.start();
   return elector;
+}
+
+/**
+ * A transport that refuses writes (503 ServiceUnavailable) while `leading()` is false: a component
+ * that lost its Lease cannot write with a client built on it, even from work already in flight.
+ */
+export function fencedTransport(inner: Transport, leading: () => boolean, component: string): Transport {
+  return {
+    description: inner.description,
+    request: async (req) => {
+      if (req.method !== 'GET' && !leading()) throw statusError('ServiceUnavailable', `this ${component} is not the leader`);
+      return inner.request(req);
+    },
+    stream: (req, onResponse, onChunk) => inner.stream(req, onResponse, onChunk),
+    close: () => inner.close?.(),
+  };
 }

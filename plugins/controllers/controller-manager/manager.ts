@@ -5,12 +5,12 @@
  * once the term is over, so a deposed manager cannot act on stale beliefs.
  */
 import { setMaxListeners } from 'node:events';
-import { statusError } from '../../../core/api/status';
 import {
   getControllerHooks,
   keyOf,
   candidateIdentity,
   electLeader,
+  fencedTransport,
   LeaderElector,
   type LeaderElectionConfig,
   RateLimitingQueue,
@@ -22,7 +22,6 @@ import {
   type ControllerRuntime,
   type ReconcileContext,
   type RegisteredController,
-  type Transport,
 } from '../../../core/client';
 import type { KObject } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
@@ -65,7 +64,7 @@ export class ControllerManager {
     this.identity = candidateIdentity(options.leaderElection);
     // every informer's watch listens on the server's shutdown signal (in-process transport)
     setMaxListeners(0, server.shutdownSignal);
-    this.fenced = new DynamicClient(fencedTransport(client.transport, () => this.leading));
+    this.fenced = new DynamicClient(fencedTransport(client.transport, () => this.leading, 'controller-manager'));
   }
 
   isLeader(): boolean {
@@ -226,17 +225,3 @@ export class ControllerManager {
 }
 
 /** A transport that refuses writes while `allowed()` is false (fencing the controllers of a term). */
-function fencedTransport(inner: Transport, allowed: () => boolean): Transport {
-  const check = (method: string) => {
-    if (method !== 'GET' && !allowed()) throw statusError('ServiceUnavailable', 'this controller-manager is not the leader');
-  };
-  return {
-    description: inner.description,
-    request: async (req) => {
-      check(req.method);
-      return inner.request(req);
-    },
-    stream: (req, onResponse, onChunk) => inner.stream(req, onResponse, onChunk),
-    close: () => inner.close?.(),
-  };
-}

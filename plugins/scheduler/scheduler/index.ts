@@ -4,7 +4,7 @@
  * Lease kube-system/kube-scheduler, and the runtime (cache, queue, profiles from the top-level
  * `scheduler:` section, built from the framework plugins registered by defineSchedulerPlugin).
  */
-import { httpClient, inProcessClient } from '../../../core/client';
+import { httpClient, inProcessClient, leaderElectionOptionsSchema } from '../../../core/client';
 import type { SchedulerConfiguration } from '../../../core/config/scheduler';
 import { definePlugin } from '../../../core/plugin/define';
 import type { Server } from '../../../core/server/server';
@@ -42,20 +42,7 @@ export default definePlugin<SchedulerOptions>({
       kubeconfig: { type: 'string', minLength: 1 },
       user: { type: 'string', minLength: 1 },
       bindConcurrency: { type: 'integer', minimum: 1, default: 64 },
-      leaderElection: {
-        type: 'object',
-        additionalProperties: false,
-        default: {},
-        properties: {
-          enabled: { type: 'boolean', default: true },
-          namespace: { type: 'string', minLength: 1, default: 'kube-system' },
-          name: { type: 'string', minLength: 1, default: 'kube-scheduler' },
-          identity: { type: 'string', minLength: 1 },
-          leaseDurationSeconds: { type: 'number', exclusiveMinimum: 0, default: 15 },
-          renewDeadlineSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
-          retryPeriodSeconds: { type: 'number', exclusiveMinimum: 0, default: 2 },
-        },
-      },
+      leaderElection: leaderElectionOptionsSchema('kube-scheduler'),
     },
   },
   apply(server, options) {

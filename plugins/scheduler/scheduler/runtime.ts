@@ -5,10 +5,7 @@
  * the PodScheduled condition.
  */
 import { setMaxListeners } from 'node:events';
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { statusError } from '../../../core/api/status';
-import { DynamicClient, gvr, LeaderElector, SharedInformerFactory, type Client, type SharedInformer, type Transport } from '../../../core/client';
+import { candidateIdentity, DynamicClient, electLeader, fencedTransport, gvr, LeaderElector, SharedInformerFactory, type Client, type LeaderElectionConfig, type SharedInformer } from '../../../core/client';
 import type { SchedulerConfiguration } from '../../../core/config/scheduler';
 import type { KObject } from '../../../core/registry/types';
 import type { Server } from '../../../core/server/server';
@@ -22,6 +19,9 @@ import { keyOfPod, podInfoOf } from '../shared/pod';
 import { CycleState, type NodeInfo, type Pod, type PodInfo, type QueuedPodInfo } from '../shared/types';
 import { SchedulingQueue } from '../shared/queue';
 import { trimAssignedPod } from '../shared/trim';
+import { asPod, nodeSchedulingChanged, podUpdated, selectHost } from './decisions';
+
+export { selectHost };
 
 export const PODS = gvr('v1', 'pods');
 export const NODES = gvr('v1', 'nodes');
@@ -31,15 +31,7 @@ export interface SchedulerOptions {
   user?: string;
   /** binding cycles in flight at once */
   bindConcurrency?: number;
-  leaderElection?: {
-    enabled?: boolean;
-    namespace?: string;
-    name?: string;
-    identity?: string;
-    leaseDurationSeconds?: number;
-    renewDeadlineSeconds?: number;
-    retryPeriodSeconds?: number;
-  };
+  leaderElection?: LeaderElectionConfig;
 }
 
 /** Counters for tests and the benchmark. */
@@ -86,9 +78,9 @@ export class Scheduler {
     profiles: readonly ResolvedProfile[],
   ) {
     this.logger = server.logger.child({ component: 'scheduler' });
-    this.identity = options.leaderElection?.identity ?? `${os.hostname()}_${randomBytes(6).toString('hex')}`;
+    this.identity = candidateIdentity(options.leaderElection);
     setMaxListeners(0, server.shutdownSignal);
-    this.fenced = new DynamicClient(fencedTransport(client.transport, () => this.leading));
+    this.fenced = new DynamicClient(fencedTransport(client.transport, () => this.leading, 'scheduler'));
     const hooks = getSchedulerHooks(server);
     const registered = new Set(registeredSchedulerPlugins(server).map((p) => p.name));
     for (const p of profiles) this.frameworks.set(p.schedulerName, new Framework(p, hooks, registered, config.percentageOfNodesToScore ?? 0));
@@ -119,24 +111,14 @@ export class Scheduler {
   }
 
   start(): void {
-    const le = this.options.leaderElection ?? {};
-    if (le.enabled === false) {
-      this.startLeading();
-      return;
-    }
-    this.elector = new LeaderElector({
+    this.elector = electLeader(this.options.leaderElection, {
       client: this.client,
-      namespace: le.namespace ?? 'kube-system',
-      name: le.name ?? 'kube-scheduler',
+      leaseName: 'kube-scheduler',
       identity: this.identity,
-      leaseDurationMs: (le.leaseDurationSeconds ?? 15) * 1000,
-      renewDeadlineMs: (le.renewDeadlineSeconds ?? 10) * 1000,
-      retryPeriodMs: (le.retryPeriodSeconds ?? 2) * 1000,
       logger: this.logger,
       onStartedLeading: () => this.startLeading(),
       onStoppedLeading: () => void this.stopTerm(),
     });
-    this.elector.start();
   }
 
   async stop(): Promise<void> {
@@ -392,58 +374,4 @@ export class Scheduler {
       await term.factory.shutdown();
     })();
   }
-}
-
-function asPod(pod: Pod): KObject {
-  return { ...pod, apiVersion: 'v1', kind: 'Pod' } as KObject;
-}
-
-/** The highest total; ties broken at random (reservoir sampling, as upstream). */
-export function selectHost(nodes: readonly NodeInfo[], totals: readonly number[]): string {
-  let best = -1;
-  let pick = 0;
-  let ties = 0;
-  for (let i = 0; i < nodes.length; i++) {
-    if (totals[i] > best) {
-      best = totals[i];
-      pick = i;
-      ties = 1;
-    } else if (totals[i] === best) {
-      ties++;
-      if (Math.random() * ties < 1) pick = i;
-    }
-  }
-  return nodes[pick].name;
-}
-
-/** upstream isPodUpdated: a change other than status, resourceVersion, generation or managedFields */
-function podUpdated(a: Pod, b: Pod): boolean {
-  const strip = (p: Pod) => {
-    const { resourceVersion: _rv, generation: _g, managedFields: _mf, ...meta } = p.metadata ?? {};
-    return JSON.stringify([meta, p.spec]);
-  };
-  return strip(a) !== strip(b);
-}
-
-function nodeSchedulingChanged(o: KObject, n: KObject): boolean {
-  const a = o as Pod;
-  const b = n as Pod;
-  return (
-    JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels) ||
-    JSON.stringify(a.spec) !== JSON.stringify(b.spec) ||
-    JSON.stringify(a.status?.allocatable) !== JSON.stringify(b.status?.allocatable) ||
-    JSON.stringify(a.status?.conditions?.map((c: Pod) => [c.type, c.status])) !== JSON.stringify(b.status?.conditions?.map((c: Pod) => [c.type, c.status]))
-  );
-}
-
-function fencedTransport(inner: Transport, allowed: () => boolean): Transport {
-  return {
-    description: inner.description,
-    request: async (req) => {
-      if (req.method !== 'GET' && !allowed()) throw statusError('ServiceUnavailable', 'this scheduler is not the leader');
-      return inner.request(req);
-    },
-    stream: (req, onResponse, onChunk) => inner.stream(req, onResponse, onChunk),
-    close: () => inner.close?.(),
-  };
 }
