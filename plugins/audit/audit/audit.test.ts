@@ -116,6 +116,30 @@ describe('Audit plugin', () => {
     assert.equal(ev[1].responseStatus?.reason, 'InternalError');
   });
 
+  it('gives the stage Panic to a throwing Handler that a sync resolveHandler tap returned', async () => {
+    const a = await audited({ policy: METADATA_ALL });
+    a.server.hooks.resolveHandler.tap({ name: 'SyncCrash', stage: -1 }, (ctx) =>
+      ctx.path === '/sync-crash'
+        ? async () => {
+            throw new TypeError('boom');
+          }
+        : undefined,
+    );
+    const res = await a.server.inject({ url: '/sync-crash', user: user('alice') });
+    assert.equal(res.status, 500);
+    assert.deepEqual((await a.events()).map((e) => e.stage), ['RequestReceived', 'Panic']);
+  });
+
+  it('gives the stage Panic to a request whose sync filter tap throws', async () => {
+    const a = await audited({ policy: METADATA_ALL });
+    a.server.hooks.filter.tap({ name: 'SyncBug', stage: FilterStage.AUTHORIZATION }, () => {
+      throw new TypeError('boom');
+    });
+    const res = await a.server.inject({ url: '/fast', user: user('alice') });
+    assert.equal(res.status, 500);
+    assert.deepEqual((await a.events()).map((e) => e.stage), ['RequestReceived', 'Panic']);
+  });
+
   it('records a handler\'s Status errors as ResponseComplete with the Status fields', async () => {
     const a = await audited({ policy: METADATA_ALL });
     a.server.hooks.filter.tapPromise({ name: 'Deny', stage: FilterStage.AUTHORIZATION }, async () => {

@@ -6,6 +6,7 @@ import { definePlugin } from '../../../core/plugin/define';
 import { StatusError } from '../../../core/api/status';
 import type { ApiResponse, Handler, RequestContext, ResponseSink, UserInfo } from '../../../core/pipeline/types';
 import type { Server } from '../../../core/server/server';
+import { interceptFilterErrors, interceptHandlers } from '../../../core/server/intercept';
 import { JsonLinesBackend, type AuditBackend } from './backend';
 import {
   annotations,
@@ -151,11 +152,11 @@ export default definePlugin<Partial<AuditOptions>>({
       if (rec.decision.level !== 'None' && !rec.decision.omitStages.has('RequestReceived')) emit(event(ctx, rec, 'RequestReceived'));
     };
 
-    server.hooks.filter.tapPromise({ name: PLUGIN_NAME, stage: FilterStage.AUDIT_INIT }, async (ctx) => {
+    server.hooks.filter.tap({ name: PLUGIN_NAME, stage: FilterStage.AUDIT_INIT }, (ctx) => {
       record(ctx);
       return undefined;
     });
-    server.hooks.filter.tapPromise({ name: PLUGIN_NAME, stage: AUDIT_EVALUATE }, async (ctx) => {
+    server.hooks.filter.tap({ name: PLUGIN_NAME, stage: AUDIT_EVALUATE }, (ctx) => {
       evaluate(ctx, record(ctx));
       return undefined;
     });
@@ -191,25 +192,7 @@ export default definePlugin<Partial<AuditOptions>>({
     const markPanic = (ctx: RequestContext, err: unknown) => {
       if (!(err instanceof StatusError)) record(ctx).panicked = true;
     };
-    server.hooks.filter.intercept({
-      register: (tap) => {
-        if (tap.type !== 'promise') return tap;
-        const fn = tap.fn as (ctx: RequestContext) => Promise<ApiResponse | undefined>;
-        return { ...tap, fn: (ctx: RequestContext) => fn(ctx).catch((err: unknown) => (markPanic(ctx, err), Promise.reject(err))) };
-      },
-    });
-    server.hooks.resolveHandler.intercept({
-      register: (tap) => {
-        if (tap.type !== 'promise') return tap;
-        const fn = tap.fn as (ctx: RequestContext) => Promise<Handler | undefined>;
-        return {
-          ...tap,
-          fn: async (ctx: RequestContext) => {
-            const handler = await fn(ctx);
-            return handler && ((c: RequestContext) => handler(c).catch((err: unknown) => (markPanic(c, err), Promise.reject(err))));
-          },
-        };
-      },
-    });
+    interceptFilterErrors(server.hooks.filter, markPanic);
+    interceptHandlers(server.hooks.resolveHandler, (handler) => (c: RequestContext) => handler(c).catch((err: unknown) => (markPanic(c, err), Promise.reject(err))));
   },
 });

@@ -2,6 +2,7 @@ import { FilterStage } from '../../../hooks/stages';
 import { definePlugin } from '../../../core/plugin/define';
 import { failure } from '../../../core/api/status';
 import type { ApiResponse, Handler, RequestContext } from '../../../core/pipeline/types';
+import { interceptHandlers } from '../../../core/server/intercept';
 
 const PLUGIN_NAME = 'RequestTimeout';
 
@@ -39,7 +40,7 @@ export default definePlugin<Partial<RequestTimeoutOptions>>({
     const defaultMs = (options.defaultSeconds ?? 60) * 1000;
     const maxMs = (options.maxSeconds ?? 60) * 1000;
 
-    server.hooks.filter.tapPromise({ name: PLUGIN_NAME, stage: FilterStage.TIMEOUT }, async (ctx) => {
+    server.hooks.filter.tap({ name: PLUGIN_NAME, stage: FilterStage.TIMEOUT }, (ctx) => {
       if (ctx.longRunning) return undefined;
       let ms = Math.min(defaultMs, maxMs);
       const param = ctx.query.get('timeout');
@@ -64,19 +65,7 @@ export default definePlugin<Partial<RequestTimeoutOptions>>({
     });
 
     // The deadline covers the handler: every Handler the delegation chain returns is raced against it.
-    server.hooks.resolveHandler.intercept({
-      register: (tap) => {
-        if (tap.type !== 'promise') return tap;
-        const fn = tap.fn as (ctx: RequestContext) => Promise<Handler | undefined>;
-        return {
-          ...tap,
-          fn: async (ctx: RequestContext) => {
-            const handler = await fn(ctx);
-            return handler && ((c: RequestContext) => withDeadline(c, handler));
-          },
-        };
-      },
-    });
+    interceptHandlers(server.hooks.resolveHandler, (handler) => (c: RequestContext) => withDeadline(c, handler));
   },
 });
 

@@ -27,6 +27,15 @@ describe('RequestTimeout plugin', () => {
     await tick();
   });
 
+  it('covers the Handler of a sync resolveHandler tap too', async () => {
+    const g = gatedServer([[RequestTimeout, {}]]);
+    g.server.hooks.resolveHandler.tap({ name: 'SyncHeld', stage: -1 }, (ctx) =>
+      ctx.path === '/sync-held' ? () => new Promise<never>(() => undefined) : undefined,
+    );
+    const res = await g.server.inject({ url: '/sync-held?timeout=20ms' });
+    assert.equal(res.status, 504);
+  });
+
   it('answers normally when the handler is in time', async () => {
     const g = gatedServer([[RequestTimeout, {}]]);
     const res = await g.server.inject({ url: '/slow/5?timeout=5s' });
