@@ -163,7 +163,7 @@ export default definePlugin<AggregatorOptions>({
       pool.clear();
     });
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.AGGREGATOR }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.AGGREGATOR }, (ctx) => {
       if (!ctx.path.startsWith('/apis/')) return undefined;
       const parts = ctx.path.split('/', 4);
       if (parts.length < 4 || !parts[2] || !parts[3]) return undefined;

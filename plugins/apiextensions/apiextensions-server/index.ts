@@ -123,7 +123,7 @@ export default definePlugin<APIExtensionServerOptions>({
     const converter = new WebhookConverter(server, controller.client);
     const view = (r: RegisteredResource, version: string) => controller.viewOf(r, version);
     const resolveInner = (c: RequestContext) => resolveResourceHandler(server, c, DEFAULT_WATCH_SETTINGS, SERVED_BY, view);
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.CRD }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.CRD }, (ctx) => {
       const handler = resolveInner(ctx);
       if (!handler) return undefined;
       const info = ctx.requestInfo;

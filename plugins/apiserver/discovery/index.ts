@@ -75,7 +75,7 @@ export default definePlugin({
     });
     const current = () => (cache ??= new DiscoveryCache(getResourceRegistry(server), () => hooks.externalGroups.call([])));
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, (ctx) => {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
       const parts = ctx.path.split('/').filter((p) => p !== '');
       if (parts[0] !== 'api' && parts[0] !== 'apis') return undefined;

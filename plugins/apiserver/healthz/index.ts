@@ -12,7 +12,7 @@ export default definePlugin({
   area: 'apiserver',
   description: 'Serves /healthz, /livez and /readyz from the server health checks',
   apply(server) {
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, (ctx) => {
       const m = ENDPOINT.exec(ctx.path);
       if (!m || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return undefined;
       const endpoint = m[1] as HealthEndpoint;

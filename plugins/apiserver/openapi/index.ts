@@ -110,7 +110,7 @@ export default definePlugin({
       return cache;
     };
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, (ctx) => {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
       const path = ctx.path.replace(/\/+$/, '');
       if (path === '/openapi/v2' || path.startsWith('/openapi/v2/')) return async () => notFound();

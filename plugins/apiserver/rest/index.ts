@@ -65,8 +65,8 @@ export default definePlugin<KubeAPIServerOptions>({
     });
     let initialized = false;
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.BUILTIN }, async (ctx) => resolveResourceHandler(server, ctx, settings));
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.NOT_FOUND - 1 }, async (ctx) => unknownResourceHandler(ctx));
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.BUILTIN }, (ctx) => resolveResourceHandler(server, ctx, settings));
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.NOT_FOUND - 1 }, (ctx) => unknownResourceHandler(ctx));
 
     server.hooks.initialize.tapPromise({ name: PLUGIN_NAME, stage: LifecycleStage.REGISTRY }, async () => {
       await startCaches(server);

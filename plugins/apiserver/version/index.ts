@@ -27,7 +27,7 @@ export default definePlugin({
   area: 'apiserver',
   description: 'Serves /version (version.Info, minor "32")',
   apply(server) {
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, (ctx) => {
       if (ctx.path !== '/version' && ctx.path !== '/version/') return undefined;
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
       return async () => ({ status: 200, body: versionInfo() });

@@ -45,13 +45,13 @@ export default definePlugin<AnonymousOptions>({
     if (options?.enabled === false) return;
     const allowed = options?.allowedPaths ?? DEFAULT_ALLOWED_PATHS;
 
-    getAuthnHooks(server).authenticate.tapPromise({ name: PLUGIN_NAME, stage: AuthenticatorStage.ANONYMOUS }, async (_ctx, attempt) => {
+    getAuthnHooks(server).authenticate.tap({ name: PLUGIN_NAME, stage: AuthenticatorStage.ANONYMOUS }, (_ctx, attempt) => {
       if (attempt.bearerToken || attempt.clientCertificate) return undefined;
       return { user: { username: ANONYMOUS_USER, groups: [SYSTEM_UNAUTHENTICATED] }, authenticator: PLUGIN_NAME };
     });
 
     // just before authorization: without an authorizer, anonymous only reaches allowedPaths
-    server.hooks.filter.tapPromise({ name: PLUGIN_NAME, stage: FilterStage.AUTHORIZATION - 1 }, async (ctx) => {
+    server.hooks.filter.tap({ name: PLUGIN_NAME, stage: FilterStage.AUTHORIZATION - 1 }, (ctx) => {
       if (ctx.state.get(AUTHENTICATED_BY) !== PLUGIN_NAME || ctx.user?.username !== ANONYMOUS_USER) return undefined;
       if (server.hookIndex.get(AUTHORIZE_HOOK)) return undefined;
       if (pathAllowed(ctx.path, allowed)) return undefined;

@@ -22,7 +22,7 @@ export default definePlugin({
     const apiserver = server.config.apiserver as { insecureHttp?: boolean } | undefined;
     if (!apiserver?.insecureHttp) return;
     server.logger.warn('apiserver.insecureHttp: requests without credentials on the plain-HTTP listener have full access (system:masters)');
-    getAuthnHooks(server).authenticate.tapPromise({ name: PLUGIN_NAME, stage: AuthenticatorStage.INSECURE }, async (ctx, attempt) => {
+    getAuthnHooks(server).authenticate.tap({ name: PLUGIN_NAME, stage: AuthenticatorStage.INSECURE }, (ctx, attempt) => {
       if (ctx.transport !== 'http' || attempt.bearerToken || attempt.clientCertificate) return undefined;
       return { user: { username: INSECURE_USER, groups: [SYSTEM_MASTERS] }, authenticator: PLUGIN_NAME };
     });

@@ -86,7 +86,7 @@ export default definePlugin({
     registry.register(review('selfsubjectreviews', 'SelfSubjectReview', 'SelfSubjectReview: the user attributes the server sees for the caller'));
     registry.register(review('tokenreviews', 'TokenReview', 'TokenReview: authenticate a bearer token'));
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.VIRTUAL }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.VIRTUAL }, (ctx) => {
       const info = ctx.requestInfo;
       if (!info?.isResourceRequest || info.apiPrefix !== 'apis' || info.apiGroup !== GROUP || info.apiVersion !== 'v1') return undefined;
       if (info.resource !== 'selfsubjectreviews' && info.resource !== 'tokenreviews') return undefined;

@@ -48,7 +48,7 @@ export default definePlugin<TokenFileOptions>({
       for (const [token, user] of parsed) users.set(digest(token), { token: Buffer.from(token), user });
     });
 
-    getAuthnHooks(server).authenticate.tapPromise({ name: PLUGIN_NAME, stage: AuthenticatorStage.TOKEN_FILE }, async (_ctx, attempt) => {
+    getAuthnHooks(server).authenticate.tap({ name: PLUGIN_NAME, stage: AuthenticatorStage.TOKEN_FILE }, (_ctx, attempt) => {
       if (!attempt.bearerToken || users.size === 0) return undefined;
       const entry = users.get(digest(attempt.bearerToken));
       const presented = Buffer.from(attempt.bearerToken);

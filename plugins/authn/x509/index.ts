@@ -62,7 +62,7 @@ export default definePlugin<X509Options>({
       roots = parseCaBundle(fs.readFileSync(file, 'utf8'));
     });
 
-    getAuthnHooks(server).authenticate.tapPromise({ name: PLUGIN_NAME, stage: AuthenticatorStage.X509 }, async (ctx, attempt) => {
+    getAuthnHooks(server).authenticate.tap({ name: PLUGIN_NAME, stage: AuthenticatorStage.X509 }, (ctx, attempt) => {
       const socket = ctx.tlsSocket;
       if (!socket || !attempt.clientCertificate) return undefined;
       let verdict = verdicts.get(socket);

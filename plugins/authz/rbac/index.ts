@@ -77,7 +77,7 @@ export default definePlugin({
       state?.cache.stop();
     });
 
-    hooks.authorize.tapPromise({ name: PLUGIN_NAME, stage: AuthorizerStage.RBAC }, async (attrs) => (state?.started ? rbacDecision(state.cache, attrs) : undefined));
+    hooks.authorize.tap({ name: PLUGIN_NAME, stage: AuthorizerStage.RBAC }, (attrs) => (state?.started ? rbacDecision(state.cache, attrs) : undefined));
 
     hooks.rules.tapPromise({ name: PLUGIN_NAME, stage: AuthorizerStage.RBAC }, async (query) => {
       if (!state?.started) {

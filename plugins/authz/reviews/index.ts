@@ -144,7 +144,7 @@ export default definePlugin({
   apply(server) {
     const registry = getResourceRegistry(server);
     for (const [plural, { kind, namespaced }] of Object.entries(KINDS)) registry.register(definition(plural, kind, namespaced));
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.VIRTUAL }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.VIRTUAL }, (ctx) => {
       const info = ctx.requestInfo;
       if (!info?.isResourceRequest || info.apiPrefix !== 'apis' || info.apiGroup !== GROUP || info.apiVersion !== VERSION) return undefined;
       if (!Object.hasOwn(KINDS, info.resource)) return undefined;

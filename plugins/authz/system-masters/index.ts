@@ -15,7 +15,7 @@ export default definePlugin({
   dependencies: ['authz/Authorization'],
   apply(server) {
     const hooks = getAuthzHooks(server);
-    hooks.authorize.tapPromise({ name: PLUGIN_NAME, stage: AuthorizerStage.SYSTEM_MASTERS }, async (attrs) =>
+    hooks.authorize.tap({ name: PLUGIN_NAME, stage: AuthorizerStage.SYSTEM_MASTERS }, (attrs) =>
       attrs.user.groups.includes(SYSTEM_MASTERS) ? { allowed: true, reason: '' } : undefined,
     );
     hooks.rules.tapPromise({ name: PLUGIN_NAME, stage: AuthorizerStage.SYSTEM_MASTERS }, async (query) => {

@@ -40,7 +40,7 @@ export default definePlugin<Options>({
       duration.observe(labels, Number(process.hrtime.bigint() - ctx.startTime) / 1e9);
     });
 
-    server.hooks.resolveHandler.tapPromise({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, async (ctx) => {
+    server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.NON_RESOURCE }, (ctx) => {
       if (ctx.path !== '/metrics' || ctx.method !== 'GET') return undefined;
       return async () => ({ status: 200, headers: { 'Content-Type': registry.contentType }, body: await registry.metrics() });
     });
