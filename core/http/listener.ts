@@ -1,5 +1,6 @@
 /**
- * The only place that imports express: HTTP(S) requests <-> RequestContext/ApiResponse.
+ * The only place that imports express: HTTP(S) requests <-> RequestContext/ApiResponse. express
+ * only reads compressed request bodies (express.raw); every other request goes straight to `serve`.
  */
 import express from 'express';
 import http from 'node:http';
@@ -38,15 +39,21 @@ export async function listen(server: Server, opts: ListenOptions): Promise<HttpL
     live.clear();
   };
   if (!server.shutdownSignal.aborted) server.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  // compressed bodies (Content-Encoding other than identity) go to express.raw, which inflates them
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // the common case (no Content-Encoding) reads the body here; compressed bodies go to express.raw,
-  // which inflates them. Same limits and answers: 413 over the limit, 400 when the body cannot be read.
-  app.use((req, res, next) => {
+  app.use(express.raw({ type: () => true, limit }));
+  app.use((req, res) => {
+    void serve(server, live, req, res, Buffer.isBuffer(req.body) ? req.body : EMPTY);
+  });
+  app.use((err: BodyError, _req: express.Request, res: express.Response, _next: express.NextFunction) => bodyError(res, err));
+  // the common case (no Content-Encoding) skips express: the body is read here with express.raw's
+  // limits and answers (413 over the limit, 400 when the body cannot be read)
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const encoding = req.headers['content-encoding'];
     if (encoding && encoding.toLowerCase() !== 'identity') {
-      next();
+      app(req, res);
       return;
     }
     if (req.headers['transfer-encoding'] === undefined && isNaN(req.headers['content-length'] as unknown as number)) {
@@ -54,25 +61,14 @@ export async function listen(server: Server, opts: ListenOptions): Promise<HttpL
       return;
     }
     readBody(req, limit, (err, body) => {
-      if (err) next(err);
+      if (err) bodyError(res, err);
       else void serve(server, live, req, res, body!);
     });
-  });
-  app.use(express.raw({ type: () => true, limit }));
-  app.use((req, res) => {
-    void serve(server, live, req, res, Buffer.isBuffer(req.body) ? req.body : EMPTY);
-  });
-  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status =
-      err.type === 'entity.too.large'
-        ? failure('RequestEntityTooLarge', 'the request body is too large')
-        : failure('BadRequest', 'the request body could not be read');
-    writeResponse(res, { status: status.code, body: status });
-  });
+  };
 
   const nodeServer = opts.tls
-    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false }, app)
-    : http.createServer(app);
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false }, handle)
+    : http.createServer(handle);
   nodeServer.keepAliveTimeout = 65_000;
   // Connection: Upgrade requests leave the HTTP parser: the pipeline runs with ctx.upgrade set
   nodeServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void serveUpgrade(server, live, req, socket, head));
@@ -108,13 +104,28 @@ export async function listen(server: Server, opts: ListenOptions): Promise<HttpL
 
 const EMPTY = Buffer.alloc(0);
 
+/** How a request body could not be read (raw-body's error fields). */
+interface BodyError {
+  status?: number;
+  type?: string;
+}
+
+/** 413 for a body over the limit, 400 for one that could not be read. */
+function bodyError(res: http.ServerResponse, err: BodyError): void {
+  const status =
+    err.type === 'entity.too.large'
+      ? failure('RequestEntityTooLarge', 'the request body is too large')
+      : failure('BadRequest', 'the request body could not be read');
+  void writeResponse(res, { status: status.code, body: status });
+}
+
 /**
  * The request body (raw-body's rules, as express.raw applies them): a Content-Length over `limit`
  * is refused before reading, a body that grows past it as soon as it does (413, error type
  * entity.too.large); a body shorter or longer than its Content-Length, or a request aborted
  * mid-body, is an error (400). After an error the rest of the request is read off, then `done`.
  */
-function readBody(req: http.IncomingMessage, limit: number, done: (err: { status: number; type: string } | undefined, body?: Buffer) => void): void {
+function readBody(req: http.IncomingMessage, limit: number, done: (err: BodyError | undefined, body?: Buffer) => void): void {
   const declared = req.headers['content-length'] === undefined ? undefined : parseInt(req.headers['content-length'], 10);
   let finished = false;
   const fail = (type: string, status: number) => {
@@ -163,7 +174,7 @@ function readBody(req: http.IncomingMessage, limit: number, done: (err: { status
   req.on('error', onError);
 }
 
-async function serve(server: Server, live: Set<AbortController>, req: express.Request, res: express.Response, body: Buffer): Promise<void> {
+async function serve(server: Server, live: Set<AbortController>, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
   const abort = new AbortController();
   if (server.shutdownSignal.aborted) abort.abort(server.shutdownSignal.reason);
   else live.add(abort);
@@ -302,9 +313,12 @@ async function writeRawResponse(socket: Duplex, response: ApiResponse): Promise<
   socket.end();
 }
 
-async function writeResponse(res: express.Response, response: ApiResponse, signal?: AbortSignal): Promise<void> {
+async function writeResponse(res: http.ServerResponse, response: ApiResponse, signal?: AbortSignal): Promise<void> {
   if (res.headersSent) return;
-  res.status(response.status);
+  // express's res.status() rule, which this replaced: an integer from 100 to 999
+  if (!Number.isInteger(response.status)) throw new TypeError(`Invalid status code: ${JSON.stringify(response.status)}. Status code must be an integer.`);
+  if (response.status < 100 || response.status > 999) throw new RangeError(`Invalid status code: ${JSON.stringify(response.status)}. Status code must be greater than 99 and less than 1000.`);
+  res.statusCode = response.status;
   for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
   if (response.stream) {
     if (!res.hasHeader('content-type')) res.setHeader('Content-Type', 'application/json');
@@ -331,7 +345,7 @@ class HttpSink implements ResponseSink {
   private closedValue = false;
   private readonly callbacks: Array<() => void> = [];
   constructor(
-    private readonly res: express.Response,
+    private readonly res: http.ServerResponse,
     signal?: AbortSignal,
   ) {
     res.once('close', () => this.markClosed());
