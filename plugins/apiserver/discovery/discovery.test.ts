@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { getResourceRegistry } from '../../../core/registry/registry';
 import type { ResourceDefinition } from '../../../core/registry/types';
+import { moreSegmentsThan } from '.';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, CRONTABS, docsServer, KUBECTL_DISCOVERY_ACCEPT } from './testing';
 
 interface Json {
@@ -250,5 +251,18 @@ describe('Discovery plugin', () => {
       const groups = (await server.inject({ url: '/apis' })).json<Json>().groups.map((g: Json) => g.name);
       assert.ok(!groups.includes('stable.example.com'));
     });
+  });
+
+  it('moreSegmentsThan counts the non-empty segments of a path as split and filter would', () => {
+    const paths = ['/', '', '/api', '//apis//g/', '/apis/g/v1', '/apis/g/v1/', '/apis/g/v1/widgets', '/api/v1/namespaces/x/pods/y', 'a/b//c/d'];
+    for (const p of paths) {
+      const n = p.split('/').filter((s) => s !== '').length;
+      for (const max of [0, 1, 2, 3]) assert.equal(moreSegmentsThan(p, max), n > max, `${p} > ${max}`);
+    }
+  });
+
+  it('a GET of a resource URL (more than three segments) falls through to the next tap', async () => {
+    const res = await get('/apis/apps/v1/deployments');
+    assert.notEqual(res.json<Json>().kind, 'APIResourceList');
   });
 });

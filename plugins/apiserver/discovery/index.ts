@@ -77,6 +77,8 @@ export default definePlugin({
 
     server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, (ctx) => {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
+      // every request walks this tap: resource URLs (more than 3 segments) leave before any split
+      if (moreSegmentsThan(ctx.path, 3)) return undefined;
       const parts = ctx.path.split('/').filter((p) => p !== '');
       if (parts[0] !== 'api' && parts[0] !== 'apis') return undefined;
       if (parts[0] === 'api' ? parts.length > 2 : parts.length > 3) return undefined;
@@ -93,6 +95,20 @@ type Route =
   | { doc: 'resources'; group: string; version: string };
 
 /** Which document a path names, or undefined if no such group/version is served (delegated: 404). */
+/** Has `path` more than `max` non-empty `/`-separated segments? (reads no further than segment max + 1) */
+export function moreSegmentsThan(path: string, max: number): boolean {
+  let n = 0;
+  let inSegment = false;
+  for (let i = 0; i < path.length; i++) {
+    if (path.charCodeAt(i) === 47 /* / */) inSegment = false;
+    else if (!inSegment) {
+      inSegment = true;
+      if (++n > max) return true;
+    }
+  }
+  return false;
+}
+
 function resolve(cache: DiscoveryCache, parts: string[]): Route | undefined {
   const model = cache.model;
   if (parts.length === 1) return { doc: 'root', prefix: parts[0] as 'api' | 'apis' };

@@ -112,6 +112,7 @@ export default definePlugin({
 
     server.hooks.resolveHandler.tap({ name: PLUGIN_NAME, stage: HandlerStage.DISCOVERY }, (ctx) => {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return undefined;
+      if (!ctx.path.startsWith('/openapi/')) return undefined;
       const path = ctx.path.replace(/\/+$/, '');
       if (path === '/openapi/v2' || path.startsWith('/openapi/v2/')) return async () => notFound();
       if (path === '/openapi/v3') return async (req) => serveIndex(req, current());

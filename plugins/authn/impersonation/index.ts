@@ -44,8 +44,15 @@ interface Requested {
   extra: Record<string, string[]>;
 }
 
+/** Does any header name start with `impersonate-` (any case)? Most requests have none. */
+function hasImpersonationHeader(h: RequestContext['headers']): boolean {
+  for (const name of Object.keys(h)) if (name.length > 11 && name.toLowerCase().startsWith('impersonate-')) return true;
+  return false;
+}
+
 function requested(ctx: RequestContext): Requested | undefined {
   const h = ctx.headers;
+  if (!hasImpersonationHeader(h)) return undefined;
   const user = values(h[USER])[0];
   const groups = values(h[GROUP]);
   const uid = values(h[UID])[0];
