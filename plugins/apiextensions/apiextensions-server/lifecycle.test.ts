@@ -214,7 +214,7 @@ describe('apiextensions/APIExtensionServer: CRD life cycle', function () {
         await createAndServe(client, simpleCrd('restart.example.com', 'Widget'), widgets);
         await client.create(widgets, { apiVersion: 'restart.example.com/v1', kind: 'Widget', metadata: { name: 'kept', namespace: 'default' } }, { namespace: 'default' });
       } finally {
-        await first.server.stop(0);
+        await first.close(); // its data dir is outside the cluster dir and survives
       }
       const second = await startCluster({ config, storage: 'sqlite' });
       try {
