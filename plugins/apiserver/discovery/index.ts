@@ -94,7 +94,6 @@ type Route =
   | { doc: 'group'; group: string }
   | { doc: 'resources'; group: string; version: string };
 
-/** Which document a path names, or undefined if no such group/version is served (delegated: 404). */
 /** Has `path` more than `max` non-empty `/`-separated segments? (reads no further than segment max + 1) */
 export function moreSegmentsThan(path: string, max: number): boolean {
   let n = 0;
@@ -109,6 +108,7 @@ export function moreSegmentsThan(path: string, max: number): boolean {
   return false;
 }
 
+/** Which document a path names, or undefined if no such group/version is served (delegated: 404). */
 function resolve(cache: DiscoveryCache, parts: string[]): Route | undefined {
   const model = cache.model;
   if (parts.length === 1) return { doc: 'root', prefix: parts[0] as 'api' | 'apis' };
