@@ -5,8 +5,9 @@
  * key is the resourceVersion, set on read). Read paths share hub objects (`CachedObject`) and never
  * mutate them. The JSON of a served version is kept with the object for the most recently
  * serialized SERIALIZED_CACHE_SIZE objects of a resource (GET and LIST of what is in use cost no
- * serialization; 100,000 cached pods do not hold their bytes twice); a watch event's line is
- * computed once and shared by every watcher of that event while it is dispatched (watch-serve.ts).
+ * serialization; 100,000 cached pods do not hold their bytes twice). A watch event's line is built
+ * from the same bytes, once, and shared by every watcher of that event while it is dispatched
+ * (watch-serve.ts).
  */
 import { groupVersion } from '../api/meta';
 import type { RegisteredResource } from './registry';
@@ -104,17 +105,12 @@ export class Codec {
     return Object.assign({ apiVersion, kind }, out, { apiVersion, kind });
   }
 
-  /** JSON of a cached object in `version` (computed per call; the caller shares it where it can). */
-  jsonString(entry: CachedObject, version: string): string {
-    return JSON.stringify(this.toVersion(entry.obj, version));
-  }
-
   /** JSON bytes of a cached object in `version`, kept while the object is among the recently serialized. */
   json(entry: CachedObject, version: string): Buffer {
     let m = entry.json;
     const hit = m?.get(version);
     if (hit !== undefined) return hit;
-    const b = Buffer.from(this.jsonString(entry, version));
+    const b = Buffer.from(JSON.stringify(this.toVersion(entry.obj, version)));
     if (!m) {
       m = entry.json = new Map();
       if (this.serialized.length < SERIALIZED_CACHE_SIZE) this.serialized.push(entry);

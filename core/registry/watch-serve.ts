@@ -39,6 +39,12 @@ export interface WatchRequest {
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+const LINE_HEAD: Record<EventType, Buffer> = {
+  ADDED: Buffer.from('{"type":"ADDED","object":'),
+  MODIFIED: Buffer.from('{"type":"MODIFIED","object":'),
+  DELETED: Buffer.from('{"type":"DELETED","object":'),
+};
+const LINE_END = Buffer.from('}\n');
 
 /** Start a watch: decides where it begins (may answer 504/503 before streaming), then streams. */
 export async function serveWatch(req: WatchRequest): Promise<ApiResponse> {
@@ -217,7 +223,8 @@ class WatchSession implements CacheWatcher {
       case 'metadata':
         return Buffer.from(`{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(codec.toVersion(entry.obj, fmt.version), fmt.output.metaVersion))}}\n`);
       default:
-        return Buffer.from(`{"type":"${type}","object":${codec.jsonString(entry, fmt.version)}}\n`);
+        // the object's JSON joins the codec's recently serialized: a GET or LIST of a changed object does not serialize it again
+        return Buffer.concat([LINE_HEAD[type], codec.json(entry, fmt.version), LINE_END]);
     }
   }
 
